@@ -1,0 +1,66 @@
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cairn.accounts import selectors, services
+from cairn.accounts.access import access_managed_organization
+from cairn.accounts.forms import MembershipGrantForm
+from cairn.core.errors import DomainError
+
+
+@login_required
+def my_account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "memberships": selectors.user_memberships(user),  # type: ignore[arg-type]
+            "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+            "managed": selectors.organizations_managed_by(user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
+    org = access_managed_organization(request.user, slug)  # type: ignore[arg-type]
+    form = MembershipGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_grant_by_email(
+                actor=request.user,  # type: ignore[arg-type]
+                organization=org,
+                email=data["email"],
+                role=data["role"],
+                full_name=data["full_name"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"{membership.user.email} is now {membership.get_role_display()} at {org.name}.")
+            return redirect("accounts:organization_people", slug=org.slug)
+    return render(
+        request,
+        "accounts/organization_people.html",
+        {
+            "org": org,
+            "memberships": selectors.organization_memberships(org),
+            "children": org.children.all(),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    org = access_managed_organization(request.user, slug)  # type: ignore[arg-type]
+    membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
+    services.membership_revoke(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    messages.success(request, f"Removed {membership.user.email}'s {membership.get_role_display()} role.")
+    return redirect("accounts:organization_people", slug=org.slug)

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Roles of the signed-in person, so the layout shows only the sections they use."""
+    from cairn.accounts.selectors import user_roles
+
+    user = request.user
+    roles = user_roles(user) if user.is_authenticated else set()  # type: ignore[arg-type]
+    return {
+        "nav_roles": roles,
+        "nav_is_author": bool(roles & {"issuer_author", "program_admin"}) or user.is_superuser,
+        "nav_is_manager": bool(roles & {"district_coordinator", "program_admin"}) or user.is_superuser,
+    }
