@@ -97,7 +97,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "cairn.sqlite3",
+            "NAME": str(DATA_DIR / "cairn.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers proceed while one writer commits; IMMEDIATE avoids
                 # the "database is locked" upgrade deadlock between two writers.
@@ -148,6 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "cairn" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"

@@ -1,5 +1,6 @@
 """Who may see and change which organization's people. Tenancy is decided here, once."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from cairn.accounts.models import Membership, Organization, Role, User
@@ -20,7 +21,7 @@ def organization_descendant_ids(root_ids: set[int]) -> set[int]:
     return found
 
 
-def managed_organization_ids(user: User) -> set[int]:
+def managed_organization_ids(user: User | AnonymousUser) -> set[int]:
     """Organizations whose people this user administers."""
     if not user.is_authenticated:
         return set()
@@ -30,7 +31,7 @@ def managed_organization_ids(user: User) -> set[int]:
     return organization_descendant_ids(roots)
 
 
-def access_managed_organization(user: User, slug: str) -> Organization:
+def access_managed_organization(user: User | AnonymousUser, slug: str) -> Organization:
     """The organization if ``user`` administers it; 404 otherwise, so outsiders learn nothing."""
     org = Organization.objects.filter(slug=slug).first()
     if org is None or org.id not in managed_organization_ids(user):

@@ -1,10 +1,11 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from cairn.accounts.access import managed_organization_ids
 from cairn.accounts.models import Membership, Organization, Role, User
 
 
-def organizations_managed_by(user: User) -> QuerySet[Organization]:
+def organizations_managed_by(user: User | AnonymousUser) -> QuerySet[Organization]:
     return Organization.objects.filter(id__in=managed_organization_ids(user)).select_related("parent")
 
 
@@ -12,7 +13,7 @@ def organization_memberships(organization: Organization) -> QuerySet[Membership]
     return organization.memberships.select_related("user").order_by("user__email", "role")
 
 
-def user_roles(user: User) -> set[str]:
+def user_roles(user: User | AnonymousUser) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
@@ -22,7 +23,7 @@ def user_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization")
 
 
-def issuers_authored_by(user: User) -> QuerySet[Organization]:
+def issuers_authored_by(user: User | AnonymousUser) -> QuerySet[Organization]:
     """Issuers whose catalog this user may write."""
     if not user.is_authenticated:
         return Organization.objects.none()

@@ -1,7 +1,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,31 +9,32 @@ from cairn.accounts import selectors, services
 from cairn.accounts.access import access_managed_organization
 from cairn.accounts.forms import MembershipGrantForm
 from cairn.core.errors import DomainError
+from cairn.core.http import SignedInRequest
 
 
 @login_required
-def my_account(request: HttpRequest) -> HttpResponse:
+def my_account(request: SignedInRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "accounts/me.html",
         {
-            "memberships": selectors.user_memberships(user),  # type: ignore[arg-type]
+            "memberships": selectors.user_memberships(user),
             "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
-            "managed": selectors.organizations_managed_by(user),  # type: ignore[arg-type]
+            "managed": selectors.organizations_managed_by(user),
         },
     )
 
 
 @login_required
-def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
-    org = access_managed_organization(request.user, slug)  # type: ignore[arg-type]
+def organization_people(request: SignedInRequest, slug: str) -> HttpResponse:
+    org = access_managed_organization(request.user, slug)
     form = MembershipGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             membership = services.membership_grant_by_email(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 organization=org,
                 email=data["email"],
                 role=data["role"],
@@ -58,9 +59,9 @@ def organization_people(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_revoke(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    org = access_managed_organization(request.user, slug)  # type: ignore[arg-type]
+def membership_revoke(request: SignedInRequest, slug: str, membership_id: int) -> HttpResponse:
+    org = access_managed_organization(request.user, slug)
     membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
-    services.membership_revoke(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    services.membership_revoke(actor=request.user, membership=membership)
     messages.success(request, f"Removed {membership.user.email}'s {membership.get_role_display()} role.")
     return redirect("accounts:organization_people", slug=org.slug)

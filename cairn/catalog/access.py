@@ -5,6 +5,7 @@ Drafts are visible only to the issuer's authors. Writing needs the issuer-author
 program-administrator role at the issuer. Outsiders get 404 for what they may not see,
 403 for what they may see but not change."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -13,18 +14,20 @@ from cairn.accounts.selectors import issuers_authored_by
 from cairn.catalog.models import MicroCredential, MicroCredentialVersion, Pathway, Stack, VersionStatus
 
 
-def can_author(user: User, issuer: Organization) -> bool:
+def can_author(user: User | AnonymousUser, issuer: Organization) -> bool:
     return issuers_authored_by(user).filter(pk=issuer.pk).exists()
 
 
-def access_issuer_for_authoring(user: User, slug: str) -> Organization:
+def access_issuer_for_authoring(user: User | AnonymousUser, slug: str) -> Organization:
     issuer = issuers_authored_by(user).filter(slug=slug).first()
     if issuer is None:
         raise Http404("No such issuer.")
     return issuer
 
 
-def access_micro_credential_version(user: User, slug: str, number: int | None = None) -> MicroCredentialVersion:
+def access_micro_credential_version(
+    user: User | AnonymousUser, slug: str, number: int | None = None
+) -> MicroCredentialVersion:
     """The version to show: the given number, else the current published one, else (for
     authors only) the latest draft."""
     mc = MicroCredential.objects.select_related("issuer", "current_version").filter(slug=slug).first()
@@ -43,7 +46,7 @@ def access_micro_credential_version(user: User, slug: str, number: int | None = 
     return version
 
 
-def access_micro_credential_for_authoring(user: User, slug: str) -> MicroCredential:
+def access_micro_credential_for_authoring(user: User | AnonymousUser, slug: str) -> MicroCredential:
     mc = MicroCredential.objects.select_related("issuer", "current_version").filter(slug=slug).first()
     if mc is None:
         raise Http404("No such micro-credential.")
@@ -54,7 +57,7 @@ def access_micro_credential_for_authoring(user: User, slug: str) -> MicroCredent
     return mc
 
 
-def access_stack(user: User, slug: str, *, for_authoring: bool = False) -> Stack:
+def access_stack(user: User | AnonymousUser, slug: str, *, for_authoring: bool = False) -> Stack:
     stack = Stack.objects.select_related("issuer").filter(slug=slug).first()
     if stack is None:
         raise Http404("No such stack.")
@@ -63,7 +66,7 @@ def access_stack(user: User, slug: str, *, for_authoring: bool = False) -> Stack
     return stack
 
 
-def access_pathway(user: User, slug: str, *, for_authoring: bool = False) -> Pathway:
+def access_pathway(user: User | AnonymousUser, slug: str, *, for_authoring: bool = False) -> Pathway:
     pathway = Pathway.objects.select_related("issuer").filter(slug=slug).first()
     if pathway is None:
         raise Http404("No such pathway.")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -26,21 +26,22 @@ from cairn.catalog.forms import (
 from cairn.catalog.interchange import pathway_entry
 from cairn.catalog.models import MicroCredential, MicroCredentialVersion, VersionStatus
 from cairn.core.errors import DomainError
+from cairn.core.http import SignedInRequest
 
 
 def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def _issuers_or_404(request: HttpRequest) -> Any:
-    issuers = issuers_authored_by(request.user)  # type: ignore[arg-type]
+def _issuers_or_404(request: SignedInRequest) -> Any:
+    issuers = issuers_authored_by(request.user)
     if not issuers.exists():
         raise Http404("You are not an author for any issuer.")
     return issuers
 
 
 @login_required
-def author_home(request: HttpRequest) -> HttpResponse:
+def author_home(request: SignedInRequest) -> HttpResponse:
     issuers = _issuers_or_404(request)
     return render(
         request,
@@ -55,14 +56,14 @@ def author_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def micro_credential_new(request: HttpRequest) -> HttpResponse:
+def micro_credential_new(request: SignedInRequest) -> HttpResponse:
     issuers = _issuers_or_404(request)
     form = NewMicroCredentialForm(request.POST or None, issuers=issuers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             version = services.micro_credential_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 issuer=data["issuer"],
                 slug=data["slug"],
                 content={"title": data["title"], "competency": data["competency"]},
@@ -80,8 +81,8 @@ def _draft(mc: MicroCredential) -> MicroCredentialVersion | None:
 
 
 @login_required
-def micro_credential_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    mc = access_micro_credential_for_authoring(request.user, slug)  # type: ignore[arg-type]
+def micro_credential_edit(request: SignedInRequest, slug: str) -> HttpResponse:
+    mc = access_micro_credential_for_authoring(request.user, slug)
     draft = _draft(mc)
     if draft is None:
         return render(request, "catalog/author/no_draft.html", {"mc": mc})
@@ -89,13 +90,13 @@ def micro_credential_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial["alignments"] = list(draft.alignments.all())
     initial["prerequisites"] = list(mc.prerequisites.all())
     form = MicroCredentialForm(request.POST or None, request.FILES or None, initial=initial)
-    form.fields["prerequisites"].queryset = form.fields["prerequisites"].queryset.exclude(pk=mc.pk)  # type: ignore[attr-defined]
+    form.exclude_prerequisite(mc)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         content = {name: data[name] for name in services.VERSION_CONTENT_FIELDS}
         try:
             services.version_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 version=draft,
                 content=content,
                 alignments=list(data["alignments"]),
@@ -122,9 +123,9 @@ def micro_credential_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def micro_credential_start_draft(request: HttpRequest, slug: str) -> HttpResponse:
-    mc = access_micro_credential_for_authoring(request.user, slug)  # type: ignore[arg-type]
-    services.version_draft_open(actor=request.user, micro_credential=mc)  # type: ignore[arg-type]
+def micro_credential_start_draft(request: SignedInRequest, slug: str) -> HttpResponse:
+    mc = access_micro_credential_for_authoring(request.user, slug)
+    services.version_draft_open(actor=request.user, micro_credential=mc)
     messages.info(
         request, "New draft started from the latest version. The published version stays as it is until you publish."
     )
@@ -133,14 +134,14 @@ def micro_credential_start_draft(request: HttpRequest, slug: str) -> HttpRespons
 
 @login_required
 @require_POST
-def micro_credential_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    mc = access_micro_credential_for_authoring(request.user, slug)  # type: ignore[arg-type]
+def micro_credential_publish(request: SignedInRequest, slug: str) -> HttpResponse:
+    mc = access_micro_credential_for_authoring(request.user, slug)
     draft = _draft(mc)
     if draft is None:
         messages.error(request, "There is no draft to publish.")
         return redirect("catalog:author_edit", slug=slug)
     try:
-        version = services.version_publish(actor=request.user, version=draft)  # type: ignore[arg-type]
+        version = services.version_publish(actor=request.user, version=draft)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("catalog:author_edit", slug=slug)
@@ -150,10 +151,10 @@ def micro_credential_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def micro_credential_retire(request: HttpRequest, slug: str) -> HttpResponse:
-    mc = access_micro_credential_for_authoring(request.user, slug)  # type: ignore[arg-type]
+def micro_credential_retire(request: SignedInRequest, slug: str) -> HttpResponse:
+    mc = access_micro_credential_for_authoring(request.user, slug)
     try:
-        services.micro_credential_retire(actor=request.user, micro_credential=mc)  # type: ignore[arg-type]
+        services.micro_credential_retire(actor=request.user, micro_credential=mc)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -161,8 +162,8 @@ def micro_credential_retire(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("catalog:author_home")
 
 
-def _draft_or_404(request: HttpRequest, slug: str) -> tuple[MicroCredential, MicroCredentialVersion]:
-    mc = access_micro_credential_for_authoring(request.user, slug)  # type: ignore[arg-type]
+def _draft_or_404(request: SignedInRequest, slug: str) -> tuple[MicroCredential, MicroCredentialVersion]:
+    mc = access_micro_credential_for_authoring(request.user, slug)
     draft = _draft(mc)
     if draft is None:
         raise Http404("No draft.")
@@ -170,7 +171,7 @@ def _draft_or_404(request: HttpRequest, slug: str) -> tuple[MicroCredential, Mic
 
 
 @login_required
-def requirement_edit(request: HttpRequest, slug: str, requirement_id: int | None = None) -> HttpResponse:
+def requirement_edit(request: SignedInRequest, slug: str, requirement_id: int | None = None) -> HttpResponse:
     mc, draft = _draft_or_404(request, slug)
     requirement = get_object_or_404(draft.requirements, pk=requirement_id) if requirement_id else None
     initial = (
@@ -182,7 +183,7 @@ def requirement_edit(request: HttpRequest, slug: str, requirement_id: int | None
     if request.method == "POST" and form.is_valid():
         try:
             services.requirement_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 version=draft,
                 data=form.cleaned_data,
                 requirement=requirement,
@@ -199,17 +200,17 @@ def requirement_edit(request: HttpRequest, slug: str, requirement_id: int | None
 
 @login_required
 @require_POST
-def requirement_delete(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def requirement_delete(request: SignedInRequest, slug: str, requirement_id: int) -> HttpResponse:
     _, draft = _draft_or_404(request, slug)
     requirement = get_object_or_404(draft.requirements, pk=requirement_id)
-    services.requirement_delete(actor=request.user, requirement=requirement)  # type: ignore[arg-type]
+    services.requirement_delete(actor=request.user, requirement=requirement)
     messages.success(request, f"Removed “{requirement.title}”.")
     return redirect(reverse("catalog:author_edit", kwargs={"slug": slug}) + "#requirements")
 
 
 @login_required
 def criterion_edit(
-    request: HttpRequest, slug: str, requirement_id: int, criterion_id: int | None = None
+    request: SignedInRequest, slug: str, requirement_id: int, criterion_id: int | None = None
 ) -> HttpResponse:
     mc, draft = _draft_or_404(request, slug)
     requirement = get_object_or_404(draft.requirements, pk=requirement_id)
@@ -227,7 +228,7 @@ def criterion_edit(
     if request.method == "POST" and form.is_valid():
         try:
             services.criterion_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 requirement=requirement,
                 data=form.cleaned_data,
                 criterion=criterion,
@@ -246,19 +247,19 @@ def criterion_edit(
 
 @login_required
 @require_POST
-def criterion_delete(request: HttpRequest, slug: str, requirement_id: int, criterion_id: int) -> HttpResponse:
+def criterion_delete(request: SignedInRequest, slug: str, requirement_id: int, criterion_id: int) -> HttpResponse:
     _, draft = _draft_or_404(request, slug)
     requirement = get_object_or_404(draft.requirements, pk=requirement_id)
     criterion = get_object_or_404(requirement.criteria, pk=criterion_id)
-    services.criterion_delete(actor=request.user, criterion=criterion)  # type: ignore[arg-type]
+    services.criterion_delete(actor=request.user, criterion=criterion)
     messages.success(request, f"Removed “{criterion.title}”.")
     return redirect(reverse("catalog:author_edit", kwargs={"slug": slug}) + "#requirements")
 
 
 @login_required
-def stack_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def stack_edit(request: SignedInRequest, slug: str | None = None) -> HttpResponse:
     issuers = _issuers_or_404(request)
-    stack = access_stack(request.user, slug, for_authoring=True) if slug else None  # type: ignore[arg-type]
+    stack = access_stack(request.user, slug, for_authoring=True) if slug else None
     initial: dict[str, Any] = {"status": "published"}
     if stack is not None:
         initial = {
@@ -278,7 +279,7 @@ def stack_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         data = form.cleaned_data
         try:
             saved = services.stack_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 issuer=data["issuer"],
                 slug=data["slug"],
                 title=data["title"],
@@ -296,9 +297,9 @@ def stack_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
 
 
 @login_required
-def pathway_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+def pathway_edit(request: SignedInRequest, slug: str | None = None) -> HttpResponse:
     issuers = _issuers_or_404(request)
-    pathway = access_pathway(request.user, slug, for_authoring=True) if slug else None  # type: ignore[arg-type]
+    pathway = access_pathway(request.user, slug, for_authoring=True) if slug else None
     initial: dict[str, Any] = {"status": "published"}
     if pathway is not None:
         entry = pathway_entry(pathway)
@@ -314,7 +315,7 @@ def pathway_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         }
         try:
             saved = services.pathway_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 issuer=data["issuer"],
                 slug=data["slug"],
                 fields=fields,

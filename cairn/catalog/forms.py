@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.db.models import QuerySet
 
+from cairn.accounts.models import Organization
 from cairn.catalog.models import (
     Audience,
     CatalogStatus,
@@ -88,6 +89,12 @@ class MicroCredentialForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
+    def exclude_prerequisite(self, mc: MicroCredential) -> None:
+        """A micro-credential cannot be its own prerequisite, so it is not offered."""
+        field = self.fields["prerequisites"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = field.queryset.exclude(pk=mc.pk)  # type: ignore[union-attr]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("pass_rule") == PassRule.N_OF_M and not data.get("pass_min_criteria"):
@@ -96,7 +103,7 @@ class MicroCredentialForm(forms.Form):
 
 
 class NewMicroCredentialForm(forms.Form):
-    issuer = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    issuer = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
     slug = forms.SlugField(
         max_length=80,
         label="Key",
@@ -168,7 +175,7 @@ class CriterionForm(forms.Form):
 
 
 class StackForm(forms.Form):
-    issuer = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    issuer = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
     slug = forms.SlugField(max_length=80, label="Key")
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -194,7 +201,7 @@ class StackForm(forms.Form):
 
 
 class PathwayForm(forms.Form):
-    issuer = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    issuer = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
     slug = forms.SlugField(max_length=80, label="Key")
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

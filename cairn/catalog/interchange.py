@@ -694,7 +694,7 @@ def export_catalog() -> dict[str, Any]:
 
     issuers = []
     for org in Organization.objects.filter(is_issuer=True).select_related("parent").order_by("id"):
-        entry = {"slug": org.slug, "name": org.name, "kind": org.kind}
+        entry: dict[str, Any] = {"slug": org.slug, "name": org.name, "kind": org.kind}
         if org.parent and org.parent.is_issuer:
             entry["parent"] = org.parent.slug
         for name in ("state", "description", "url", "email"):
@@ -704,11 +704,12 @@ def export_catalog() -> dict[str, Any]:
     frameworks = []
     for framework in Framework.objects.order_by("slug"):
         items = list(framework.items.order_by("position", "id"))
-        entry = {"slug": framework.slug, "name": framework.name, "items": item_tree(items, None)}
+        framework_entry: dict[str, Any] = {"slug": framework.slug, "name": framework.name}
+        framework_entry["items"] = item_tree(items, None)
         for name in ("publisher", "url", "description"):
             if getattr(framework, name):
-                entry[name] = getattr(framework, name)
-        frameworks.append(entry)
+                framework_entry[name] = getattr(framework, name)
+        frameworks.append(framework_entry)
     versions = (
         MicroCredentialVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .select_related("micro_credential__issuer")

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from cairn.accounts.models import Organization, User
@@ -107,7 +108,7 @@ def pathway_with_steps(pathway: Pathway) -> Pathway:
     )
 
 
-def earned_micro_credential_ids(user: User) -> set[int]:
+def earned_micro_credential_ids(user: User | AnonymousUser) -> set[int]:
     """Micro-credentials this person holds an award for.
 
     Awards do not exist yet: the earning app that records them is built next, and this

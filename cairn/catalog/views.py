@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -15,6 +16,7 @@ from cairn.catalog.access import access_micro_credential_version, access_pathway
 from cairn.catalog.models import Audience, VersionStatus
 from cairn.catalog.progress import pathway_progress, stack_complete
 from cairn.catalog.selectors import CatalogFilters
+from cairn.core.http import CairnRequest
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -24,7 +26,7 @@ def _decimal(value: str) -> Decimal | None:
         return None
 
 
-def _filters(request: HttpRequest) -> CatalogFilters:
+def _filters(request: CairnRequest) -> CatalogFilters:
     item = request.GET.get("item", "")
     return CatalogFilters(
         q=request.GET.get("q", "").strip()[:200],
@@ -38,14 +40,14 @@ def _filters(request: HttpRequest) -> CatalogFilters:
 
 
 @require_GET
-def catalog_list(request: HttpRequest) -> HttpResponse:
+def catalog_list(request: CairnRequest) -> HttpResponse:
     filters = _filters(request)
     paginator = Paginator(selectors.catalog_search(filters), settings.CAIRN_CATALOG_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "filters": filters, "query": query.urlencode()}
-    if request.htmx and request.htmx.target == "catalog-results":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "catalog-results":
         return render(request, "catalog/_results.html", context)
     context.update(selectors.catalog_filter_choices())
     context["audiences"] = Audience.choices
@@ -53,25 +55,25 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def micro_credential_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def micro_credential_detail(request: CairnRequest, slug: str) -> HttpResponse:
     number = request.GET.get("version", "")
-    version = access_micro_credential_version(request.user, slug, int(number) if number.isdigit() else None)  # type: ignore[arg-type]
+    version = access_micro_credential_version(request.user, slug, int(number) if number.isdigit() else None)
     mc = version.micro_credential
     context = {
         "version": version,
         "mc": mc,
         "is_current": mc.current_version_id == version.pk,
         "is_draft": version.status == VersionStatus.DRAFT,
-        "can_author": can_author(request.user, mc.issuer),  # type: ignore[arg-type]
+        "can_author": can_author(request.user, mc.issuer),
         **selectors.version_detail(version),
     }
     return render(request, "catalog/micro_credential.html", context)
 
 
 @require_GET
-def micro_credential_image(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def micro_credential_image(request: CairnRequest, slug: str, number: int) -> HttpResponseBase:
     """The badge image: the uploaded one, or a generated emblem in the issuer's colour."""
-    version = access_micro_credential_version(request.user, slug, number)  # type: ignore[arg-type]
+    version = access_micro_credential_version(request.user, slug, number)
     if version.image:
         return FileResponse(version.image.open("rb"))
     hue = int(hashlib.sha256(version.micro_credential.issuer.slug.encode()).hexdigest()[:4], 16) % 360
@@ -83,14 +85,14 @@ def micro_credential_image(request: HttpRequest, slug: str, number: int) -> Http
 
 
 @require_GET
-def stack_list(request: HttpRequest) -> HttpResponse:
+def stack_list(request: CairnRequest) -> HttpResponse:
     return render(request, "catalog/stack_list.html", {"stacks": selectors.stacks_list()})
 
 
 @require_GET
-def stack_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    stack = access_stack(request.user, slug)  # type: ignore[arg-type]
-    earned = selectors.earned_micro_credential_ids(request.user)  # type: ignore[arg-type]
+def stack_detail(request: CairnRequest, slug: str) -> HttpResponse:
+    stack = access_stack(request.user, slug)
+    earned = selectors.earned_micro_credential_ids(request.user)
     items = selectors.stack_detail(stack)
     return render(
         request,
@@ -100,26 +102,26 @@ def stack_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "items": [(item, item.micro_credential_id in earned) for item in items],
             "earned_count": sum(1 for item in items if item.micro_credential_id in earned),
             "complete": stack_complete(stack, earned),
-            "can_author": can_author(request.user, stack.issuer),  # type: ignore[arg-type]
+            "can_author": can_author(request.user, stack.issuer),
         },
     )
 
 
 @require_GET
-def pathway_list(request: HttpRequest) -> HttpResponse:
+def pathway_list(request: CairnRequest) -> HttpResponse:
     return render(request, "catalog/pathway_list.html", {"pathways": selectors.pathways_list()})
 
 
 @require_GET
-def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    pathway = selectors.pathway_with_steps(access_pathway(request.user, slug))  # type: ignore[arg-type]
-    earned = selectors.earned_micro_credential_ids(request.user)  # type: ignore[arg-type]
+def pathway_detail(request: CairnRequest, slug: str) -> HttpResponse:
+    pathway = selectors.pathway_with_steps(access_pathway(request.user, slug))
+    earned = selectors.earned_micro_credential_ids(request.user)
     return render(
         request,
         "catalog/pathway.html",
         {
             "pathway": pathway,
             "progress": pathway_progress(pathway, earned),
-            "can_author": can_author(request.user, pathway.issuer),  # type: ignore[arg-type]
+            "can_author": can_author(request.user, pathway.issuer),
         },
     )

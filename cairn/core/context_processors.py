@@ -8,7 +8,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from cairn.accounts.selectors import user_roles
 
     user = request.user
-    roles = user_roles(user) if user.is_authenticated else set()  # type: ignore[arg-type]
+    roles = user_roles(user) if user.is_authenticated else set()
     return {
         "nav_roles": roles,
         "nav_is_author": bool(roles & {"issuer_author", "program_admin"}) or user.is_superuser,

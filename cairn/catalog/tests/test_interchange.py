@@ -110,7 +110,10 @@ def test_exporting_and_reimporting_the_export_changes_nothing(db):
             lambda d: d["micro_credentials"][1].update(pass_rule={"kind": "n_of_m", "n": 7}),
             "$.micro_credentials[1].pass_rule.n: needs a number from 1 to 2",
         ),
-        (lambda d: d["micro_credentials"][0].update(slug="Not A Slug"), "$.micro_credentials[0].slug: 'Not A Slug' does not match"),
+        (
+            lambda d: d["micro_credentials"][0].update(slug="Not A Slug"),
+            "$.micro_credentials[0].slug: 'Not A Slug' does not match",
+        ),
     ],
 )
 def test_each_kind_of_bad_file_is_reported_with_its_location_and_nothing_is_written(db, mutate, expected):
@@ -157,7 +160,12 @@ def test_export_command_writes_a_file_that_imports_cleanly(db, tmp_path):
     call_command("catalog_export", "--out", str(out), stderr=io.StringIO())
     exported = json.loads(out.read_text())
     assert exported["format"] == "cairn-catalog"
-    assert {m["slug"] for m in exported["micro_credentials"]} == {"pa-design", "rubric-design", "pa-validation", "leading-change"}
+    assert {m["slug"] for m in exported["micro_credentials"]} == {
+        "pa-design",
+        "rubric-design",
+        "pa-validation",
+        "leading-change",
+    }
     import_catalog(load_file(out))  # no problems
 
 
@@ -175,14 +183,22 @@ def test_the_shipped_seed_catalog_imports_and_names_every_seed_stack(db):
     report = import_catalog(load_file(SEED_CATALOG))
     assert report.counts["micro-credentials created"] >= 18
     titles = {s.title for s in Stack.objects.all()}
-    for needle in ("Collective Leadership", "Basic Performance Assessment", "Advanced Performance Assessment", "Instructional Leadership"):
+    for needle in (
+        "Collective Leadership",
+        "Basic Performance Assessment",
+        "Advanced Performance Assessment",
+        "Instructional Leadership",
+    ):
         assert any(needle in t for t in titles), (needle, titles)
     collective = next(s for s in Stack.objects.all() if "Collective Leadership" in s.title)
     assert collective.items.count() == 8
     assert Stack.objects.filter(status="planned").count() >= 4
     lake = next(p for p in Pathway.objects.all() if "Lake County" in p.title or "Lake County" in p.issuer.name)
     assert lake.steps.first().is_prerequisite
-    assert import_catalog(load_file(SEED_CATALOG)).counts["micro-credentials unchanged"] == report.counts["micro-credentials created"]
+    assert (
+        import_catalog(load_file(SEED_CATALOG)).counts["micro-credentials unchanged"]
+        == report.counts["micro-credentials created"]
+    )
 
 
 def test_an_export_imported_into_an_empty_cairn_reproduces_the_same_catalog(db):
