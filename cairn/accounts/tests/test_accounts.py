@@ -114,3 +114,23 @@ def test_django_admin_is_for_superusers_only(client, coordinator_a):
 
 def test_my_account_requires_sign_in(client):
     assert client.get(reverse("accounts:me")).status_code == 302
+
+
+def test_signing_up_needs_a_verified_email_before_the_first_sign_in(client, db, mailoutbox):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new.teacher@school.test", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"},
+    )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and "new.teacher@school.test" in mailoutbox[0].to
+    assert not EmailAddress.objects.get(email="new.teacher@school.test").verified
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": "new.teacher@school.test", "password": "a-long-passphrase-9"})
+    assert response.status_code == 302 and "confirm-email" in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_forgotten_password_can_be_reset_by_email(client, educator, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": "educator@a.test"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and "password" in mailoutbox[0].subject.lower()
