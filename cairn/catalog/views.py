@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from cairn.catalog import selectors
 from cairn.catalog.access import access_micro_credential_version, access_pathway, access_stack, can_author
 from cairn.catalog.models import Audience, VersionStatus
-from cairn.catalog.progress import pathway_progress, stack_complete
+from cairn.catalog.progress import pathway_progress
 from cairn.catalog.selectors import CatalogFilters
 from cairn.core.http import CairnRequest
 
@@ -94,14 +94,15 @@ def stack_detail(request: CairnRequest, slug: str) -> HttpResponse:
     stack = access_stack(request.user, slug)
     earned = selectors.earned_micro_credential_ids(request.user)
     items = selectors.stack_detail(stack)
+    earned_count = sum(1 for item in items if item.micro_credential_id in earned)
     return render(
         request,
         "catalog/stack.html",
         {
             "stack": stack,
             "items": [(item, item.micro_credential_id in earned) for item in items],
-            "earned_count": sum(1 for item in items if item.micro_credential_id in earned),
-            "complete": stack_complete(stack, earned),
+            "earned_count": earned_count,
+            "complete": bool(items) and earned_count == len(items),
             "can_author": can_author(request.user, stack.issuer),
         },
     )

@@ -125,7 +125,9 @@ def test_signing_up_needs_a_verified_email_before_the_first_sign_in(client, db, 
     assert len(mailoutbox) == 1 and "new.teacher@school.test" in mailoutbox[0].to
     assert not EmailAddress.objects.get(email="new.teacher@school.test").verified
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "new.teacher@school.test", "password": "a-long-passphrase-9"})
+    response = client.post(
+        reverse("account_login"), {"login": "new.teacher@school.test", "password": "a-long-passphrase-9"}
+    )
     assert response.status_code == 302 and "confirm-email" in response["Location"]
     assert "_auth_user_id" not in client.session
 
