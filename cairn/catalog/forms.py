@@ -81,11 +81,13 @@ class MicroCredentialForm(forms.Form):
     alignments = forms.ModelMultipleChoiceField(
         queryset=FrameworkItem.objects.select_related("framework"),
         required=False,
+        help_text="Standards this micro-credential aligns to. Hold Ctrl (⌘ on a Mac) to choose several.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     prerequisites = forms.ModelMultipleChoiceField(
         queryset=MicroCredential.objects.filter(current_version__isnull=False).select_related("current_version"),
         required=False,
+        help_text="Micro-credentials an educator must hold before starting this one.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
