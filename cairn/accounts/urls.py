@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("me/", views.my_account, name="me"),
+    path("organizations/", views.organizations, name="organizations"),
     path("organizations/<slug:slug>/people/", views.organization_people, name="organization_people"),
     path(
         "organizations/<slug:slug>/people/<int:membership_id>/revoke/",

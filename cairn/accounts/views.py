@@ -1,7 +1,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,15 @@ def my_account(request: SignedInRequest) -> HttpResponse:
             "managed": selectors.organizations_managed_by(user),
         },
     )
+
+
+@login_required
+def organizations(request: SignedInRequest) -> HttpResponse:
+    """The organizations this person administers (theirs and everything below them)."""
+    managed = list(selectors.organizations_managed_by(request.user).order_by("name"))
+    if not managed:
+        raise Http404("You do not administer any organization.")
+    return render(request, "accounts/organizations.html", {"managed": managed})
 
 
 @login_required

@@ -136,3 +136,14 @@ def test_a_forgotten_password_can_be_reset_by_email(client, educator, mailoutbox
     response = client.post(reverse("account_reset_password"), {"email": "educator@a.test"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and "password" in mailoutbox[0].subject.lower()
+
+
+def test_a_coordinator_lists_the_organizations_they_administer(client, coordinator_a, school_a):
+    client.force_login(coordinator_a)
+    body = client.get(reverse("accounts:organizations")).content.decode()
+    assert "District A" in body and "School A" in body and "District B" not in body
+
+
+def test_an_outsider_gets_404_on_the_organizations_list(client, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("accounts:organizations")).status_code == 404
