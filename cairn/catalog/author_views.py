@@ -151,6 +151,19 @@ def micro_credential_publish(request: SignedInRequest, slug: str) -> HttpRespons
 
 @login_required
 @require_POST
+def micro_credential_discard_draft(request: SignedInRequest, slug: str) -> HttpResponse:
+    _, draft = _draft_or_404(request, slug)
+    try:
+        services.version_discard(actor=request.user, version=draft)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:author_edit", slug=slug)
+    messages.success(request, f"Draft version {draft.number} discarded.")
+    return redirect("catalog:author_home")
+
+
+@login_required
+@require_POST
 def micro_credential_retire(request: SignedInRequest, slug: str) -> HttpResponse:
     mc = access_micro_credential_for_authoring(request.user, slug)
     try:

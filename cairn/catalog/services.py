@@ -269,6 +269,27 @@ def version_publish(*, actor: User | None, version: MicroCredentialVersion) -> M
     return version
 
 
+def version_discard(*, actor: User | None, version: MicroCredentialVersion) -> None:
+    """Throw away a draft. Discarding the first draft of a never-published micro-credential
+    removes the micro-credential too, freeing its key."""
+    with transaction.atomic():
+        mc = MicroCredential.objects.select_for_update().get(pk=version.micro_credential_id)
+        version = MicroCredentialVersion.objects.select_for_update().get(pk=version.pk)
+        _require_draft(version)
+        audit_record(
+            actor=actor,
+            action="version_discard",
+            subject=version,
+            old_state=version.status,
+            details={"micro_credential": mc.slug, "number": version.number},
+        )
+        version.delete()
+        if not mc.versions.exists():
+            if mc.stack_items.exists() or PathwayStepOption.objects.filter(micro_credential=mc).exists():
+                raise DomainError("This micro-credential is part of a stack or pathway; remove it there first.")
+            mc.delete()
+
+
 def micro_credential_retire(*, actor: User | None, micro_credential: MicroCredential) -> None:
     """Take a micro-credential out of the catalog. Its versions stay viewable and anything
     earned under them stays valid."""

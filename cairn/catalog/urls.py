@@ -17,6 +17,7 @@ urlpatterns = [
     path("author/mc/<slug:slug>/", author_views.micro_credential_edit, name="author_edit"),
     path("author/mc/<slug:slug>/draft/", author_views.micro_credential_start_draft, name="author_start_draft"),
     path("author/mc/<slug:slug>/publish/", author_views.micro_credential_publish, name="author_publish"),
+    path("author/mc/<slug:slug>/discard/", author_views.micro_credential_discard_draft, name="author_discard"),
     path("author/mc/<slug:slug>/retire/", author_views.micro_credential_retire, name="author_retire"),
     path("author/mc/<slug:slug>/requirements/new/", author_views.requirement_edit, name="author_requirement_new"),
     path(

@@ -160,3 +160,24 @@ def test_a_stack_key_of_another_issuer_cannot_be_taken_over(author_b, district_b
             status="published",
             micro_credentials=[],
         )
+
+
+def test_discarding_a_draft_keeps_the_published_version(author_a, district_a):
+    v1 = services.version_publish(actor=author_a, version=_publishable(author_a, district_a))
+    v2 = services.version_draft_open(actor=author_a, micro_credential=v1.micro_credential)
+    services.version_discard(actor=author_a, version=v2)
+    mc = MicroCredential.objects.get(slug="new-mc")
+    assert list(mc.versions.values_list("number", "status")) == [(1, "published")]
+    assert AuditEvent.objects.filter(action="version_discard", old_state="draft").count() == 1
+
+
+def test_discarding_the_first_draft_removes_the_micro_credential_and_frees_its_key(author_a, district_a):
+    services.version_discard(actor=author_a, version=_publishable(author_a, district_a))
+    assert not MicroCredential.objects.filter(slug="new-mc").exists()
+    _publishable(author_a, district_a)  # the key can be used again
+
+
+def test_a_published_version_cannot_be_discarded(author_a, district_a):
+    v1 = services.version_publish(actor=author_a, version=_publishable(author_a, district_a))
+    with pytest.raises(DomainError):
+        services.version_discard(actor=author_a, version=v1)

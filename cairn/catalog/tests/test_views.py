@@ -324,3 +324,43 @@ def test_an_author_creates_a_stack_and_a_pathway_from_keys(client, author_a, min
     assert response.status_code == 302
     page = client.get("/catalog/pathways/p/").content.decode()
     assert "Complete 1 of 2" in page and "Design Pair" in page
+
+
+def test_an_author_discards_a_draft_from_the_edit_page(client, author_a, mini_catalog):
+    client.force_login(author_a)
+    client.post("/author/mc/pa-design/draft/")
+    response = client.post("/author/mc/pa-design/discard/", follow=True)
+    assert "Draft version 2 discarded." in response.content.decode()
+    assert MicroCredentialVersion.objects.filter(micro_credential__slug="pa-design").count() == 1
+
+
+def test_an_author_of_another_issuer_cannot_discard_a_draft(client, author_b, draft_only):
+    client.force_login(author_b)
+    assert client.post("/author/mc/secret-draft/discard/").status_code == 404
+    assert MicroCredentialVersion.objects.filter(pk=draft_only.pk).exists()
+
+
+def test_an_author_uploads_a_badge_image_that_replaces_the_drawn_emblem(client, author_a, draft_only):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(buffer, "PNG")
+    client.force_login(author_a)
+    data = {"title": "Secret draft", "competency": "C", "pd_hours": "1", "estimated_hours": "1", "pass_rule": "all"}
+    data["image"] = SimpleUploadedFile("badge.png", buffer.getvalue(), content_type="image/png")
+    assert client.post("/author/mc/secret-draft/", data).status_code == 302
+    response = client.get("/catalog/mc/secret-draft/v1/image")
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_an_uploaded_file_that_is_not_an_image_is_refused(client, author_a, draft_only):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(author_a)
+    data = {"title": "Secret draft", "competency": "C", "pd_hours": "1", "estimated_hours": "1", "pass_rule": "all"}
+    data["image"] = SimpleUploadedFile("badge.png", b"<svg onload=alert(1)>", content_type="image/png")
+    body = client.post("/author/mc/secret-draft/", data).content.decode()
+    assert "Image: Upload a valid image." in body
