@@ -215,8 +215,8 @@ class PathwayForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         label="Steps",
         help_text=(
-            "One step per line: Title | how many required (blank = all) | keys separated by commas. "
-            "Start a line with ! for a prerequisite step. Stack keys start with stack:"
+            "One step per line: Title | how many required (blank = all) | keys separated by commas "
+            "| optional description. Start a line with ! for a prerequisite step. Stack keys start with stack:"
         ),
     )
 
@@ -230,7 +230,8 @@ class PathwayForm(forms.Form):
         for step in steps:
             keys = ", ".join(f"stack:{o['stack']}" if "stack" in o else o["micro_credential"] for o in step["options"])
             count = "" if step["required_count"] is None else str(step["required_count"])
-            lines.append(f"{'!' if step['prerequisite'] else ''}{step['title']} | {count} | {keys}")
+            line = f"{'!' if step['prerequisite'] else ''}{step['title']} | {count} | {keys}"
+            lines.append(f"{line} | {step['description']}" if step["description"] else line)
         return "\n".join(lines)
 
     def clean_steps(self) -> list[dict[str, Any]]:
@@ -240,10 +241,11 @@ class PathwayForm(forms.Form):
         for n, line in enumerate(self.cleaned_data["steps"].splitlines(), 1):
             if not line.strip():
                 continue
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) != 3:
-                raise forms.ValidationError(f"Line {n}: write Title | count | keys.")
-            title, count, keys = parts
+            parts = [p.strip() for p in line.split("|", 3)]
+            if len(parts) < 3:
+                raise forms.ValidationError(f"Line {n}: write Title | count | keys (| description).")
+            title, count, keys = parts[:3]
+            description = parts[3] if len(parts) == 4 else ""
             prerequisite = title.startswith("!")
             title = title.lstrip("!").strip()
             if count and not count.isdigit():
@@ -261,7 +263,7 @@ class PathwayForm(forms.Form):
             steps.append(
                 {
                     "title": title,
-                    "description": "",
+                    "description": description,
                     "is_prerequisite": prerequisite,
                     "required_count": int(count) if count else None,
                     "options": options,

@@ -364,3 +364,18 @@ def test_an_uploaded_file_that_is_not_an_image_is_refused(client, author_a, draf
     data["image"] = SimpleUploadedFile("badge.png", b"<svg onload=alert(1)>", content_type="image/png")
     body = client.post("/author/mc/secret-draft/", data).content.decode()
     assert "Image: Upload a valid image." in body
+
+
+def test_saving_a_pathway_unchanged_through_the_form_keeps_every_step_and_description(client, author_a, mini_catalog):
+    from cairn.catalog.interchange import pathway_entry
+    from cairn.catalog.models import Pathway, PathwayStep
+
+    PathwayStep.objects.filter(pathway__slug="pa-leader", position=1).update(description="Start here | carefully.")
+    before = pathway_entry(Pathway.objects.get(slug="pa-leader"))
+    client.force_login(author_a)
+    form = client.get("/author/pathways/pa-leader/").context["form"]
+    data = {name: form[name].value() for name in form.fields if name != "slug"}
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
+    response = client.post("/author/pathways/pa-leader/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert pathway_entry(Pathway.objects.get(slug="pa-leader")) == before
