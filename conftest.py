@@ -34,8 +34,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Path) -> None:
+def _test_settings(settings: Any, tmp_path: Path) -> None:
+    """Uploads go to a temporary folder; background tasks run at once when enqueued."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

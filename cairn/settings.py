@@ -53,9 +53,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "js_lib_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "cairn.core",
     "cairn.accounts",
     "cairn.catalog",
+    "cairn.earning",
+    "cairn.review",
+    "cairn.credentials",
+    "cairn.community",
 ]
 
 MIDDLEWARE = [
@@ -171,3 +177,21 @@ LOGGING = {
 }
 
 CAIRN_CATALOG_PAGE_SIZE = int(os.environ.get("CAIRN_CATALOG_PAGE_SIZE", "20"))
+
+# Background work goes through the Django Tasks API. The embedded default keeps the queue in
+# the database (`manage.py db_worker`, started by `make run`); at scale, point it at RQ on Redis.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CAIRN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Earning and review.
+CAIRN_ATTEMPT_LIMIT = int(os.environ.get("CAIRN_ATTEMPT_LIMIT", "3"))
+CAIRN_CLAIM_HOURS = int(os.environ.get("CAIRN_CLAIM_HOURS", "72"))
+CAIRN_UPLOAD_MAX_BYTES = int(os.environ.get("CAIRN_UPLOAD_MAX_MB", "200")) * 1024 * 1024
+CAIRN_PAGE_SIZE = int(os.environ.get("CAIRN_PAGE_SIZE", "25"))
+# Uploads larger than this stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -16,5 +16,8 @@ urlpatterns = [
     path("", include("cairn.catalog.urls")),
     path("accounts/", include("allauth.urls")),
     path("people/", include("cairn.accounts.urls")),
+    path("earning/", include("cairn.earning.urls")),
+    path("review/", include("cairn.review.urls")),
+    path("notifications/", include("cairn.community.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from cairn.accounts.models import Organization, User
+from cairn.accounts.models import Organization
 from cairn.catalog.models import (
     FrameworkItem,
     MicroCredential,
@@ -112,14 +111,6 @@ def pathway_with_steps(pathway: Pathway) -> Pathway:
         ),
     )
     return pathway
-
-
-def earned_micro_credential_ids(user: User | AnonymousUser) -> set[int]:
-    """Micro-credentials this person holds an award for.
-
-    Awards do not exist yet: the earning app that records them is built next, and this
-    function is where progress will read them. Until then everyone starts from nothing."""
-    return set()
 
 
 def authoring_overview(issuers: QuerySet[Organization]) -> QuerySet[MicroCredential]:

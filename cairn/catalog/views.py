@@ -17,6 +17,7 @@ from cairn.catalog.models import Audience, VersionStatus
 from cairn.catalog.progress import pathway_progress
 from cairn.catalog.selectors import CatalogFilters
 from cairn.core.http import CairnRequest
+from cairn.credentials.selectors import earned_micro_credential_ids
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -92,7 +93,7 @@ def stack_list(request: CairnRequest) -> HttpResponse:
 @require_GET
 def stack_detail(request: CairnRequest, slug: str) -> HttpResponse:
     stack = access_stack(request.user, slug)
-    earned = selectors.earned_micro_credential_ids(request.user)
+    earned = earned_micro_credential_ids(request.user)
     items = selectors.stack_detail(stack)
     earned_count = sum(1 for item in items if item.micro_credential_id in earned)
     return render(
@@ -116,7 +117,7 @@ def pathway_list(request: CairnRequest) -> HttpResponse:
 @require_GET
 def pathway_detail(request: CairnRequest, slug: str) -> HttpResponse:
     pathway = selectors.pathway_with_steps(access_pathway(request.user, slug))
-    earned = selectors.earned_micro_credential_ids(request.user)
+    earned = earned_micro_credential_ids(request.user)
     return render(
         request,
         "catalog/pathway.html",

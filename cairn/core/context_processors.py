@@ -9,8 +9,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     user = request.user
     roles = user_roles(user) if user.is_authenticated else set()
+    unread = 0
+    if user.is_authenticated:
+        from cairn.community.models import Notification
+
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
+        "nav_unread": unread,
         "nav_roles": roles,
         "nav_is_author": bool(roles & {"issuer_author", "program_admin"}) or user.is_superuser,
+        "nav_is_assessor": "assessor" in roles or user.is_superuser,
         "nav_is_manager": bool(roles & {"district_coordinator", "program_admin"}) or user.is_superuser,
     }

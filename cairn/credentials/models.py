@@ -1,0 +1,26 @@
+"""Awards: the earned result of a pursuit. The signed Open Badges 3.0 credential for an award
+is composed and signed by the credentials issue's task; the award row is the fact it attests."""
+
+from django.conf import settings
+from django.db import models
+
+from cairn.catalog.models import MicroCredential, MicroCredentialVersion
+from cairn.earning.models import Pursuit, Submission
+
+
+class Award(models.Model):
+    educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards")
+    micro_credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="awards")
+    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="awards")
+    # One award per pursuit: awards are never issued twice.
+    pursuit = models.OneToOneField(Pursuit, on_delete=models.PROTECT, related_name="award")
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
+    awarded_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-awarded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"award {self.pk}: {self.version.title} to {self.educator}"
