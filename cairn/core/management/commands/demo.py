@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cairn.accounts.models import Organization, OrganizationKind, Role, User
 from cairn.accounts.services import membership_grant, organization_upsert, user_create
 from cairn.catalog.interchange import CatalogImportError, import_catalog, load_file
+from cairn.core.demo_earning import load_demo_earning, qualify_assessors
 
 SEED_CATALOG = Path(settings.BASE_DIR) / "cairn" / "catalog" / "data" / "seed_catalog.json"
 DEMO_PASSWORD = "cairn-demo-2026"
@@ -59,6 +60,15 @@ class Command(BaseCommand):
                     actor=None, organization=school_orgs[0] if at_school else district, user=user, role=role
                 )
                 logins.append((f"{role.label.lower()}, {name}", user.email))
+
+        # Upstate's educator has work scored by Lowcountry's assessor (never someone from their own school).
+        assessors = [User.objects.get(email=f"assessor@{key}.cairn.test") for key in DISTRICTS]
+        qualify_assessors(assessors)
+        activity = load_demo_earning(
+            educator=User.objects.get(email="educator@upstate.cairn.test"), assessor=assessors[0]
+        )
+        for line in activity:
+            self.stdout.write("Demo activity: " + line)
 
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Every demo account uses the password: " + DEMO_PASSWORD))
         width = max(len(label) for label, _ in logins)

@@ -1,0 +1,71 @@
+"""Demo activity: assessor qualifications and a few pursuits at different stages, made
+through the same services people use, so the demo exercises the real workflow."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cairn.accounts.models import Organization, User
+from cairn.catalog.models import MicroCredential, RequirementKind
+from cairn.earning import services as earning
+from cairn.earning.models import Pursuit
+from cairn.review import services as review
+
+DEMO_PDF = b"%PDF-1.4\n% Cairn demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _fill(pursuit: Pursuit, educator: User, text: str) -> None:
+    for requirement in pursuit.version.requirements.all():
+        if requirement.kind == RequirementKind.UPLOAD:
+            upload = SimpleUploadedFile(f"{requirement.key}.pdf", DEMO_PDF, content_type="application/pdf")
+            earning.artifact_upload(educator=educator, pursuit=pursuit, requirement=requirement, upload=upload)
+        elif requirement.kind == RequirementKind.LINK:
+            earning.portfolio_save(
+                educator=educator,
+                pursuit=pursuit,
+                requirement=requirement,
+                link_url="https://example.org/demo-evidence",
+                link_title="Demo evidence",
+            )
+        else:
+            earning.portfolio_save(educator=educator, pursuit=pursuit, requirement=requirement, text=text)
+
+
+def _decide(assessor: User, earned: bool) -> None:
+    claimed = review.review_claim(assessor=assessor)
+    scores = {}
+    for score in claimed.scores.select_related("criterion"):
+        level = score.criterion.required_level if earned else 0
+        feedback = "" if earned else "Show how students' work changed because of this practice."
+        scores[score.criterion_id] = (level, feedback)
+    review.review_save(
+        assessor=assessor, review=claimed, scores=scores, overall_comment="Thank you for sharing your work."
+    )
+    review.review_finalize(assessor=assessor, review=claimed, confirmed_decision="earned" if earned else "not_yet")
+
+
+def qualify_assessors(assessors: list[User]) -> None:
+    """Demo assessors are trained for every issuer's micro-credentials."""
+    for assessor in assessors:
+        for issuer in Organization.objects.filter(is_issuer=True):
+            review.qualification_grant(actor=None, assessor=assessor, issuer=issuer)
+
+
+def load_demo_earning(*, educator: User, assessor: User) -> list[str]:
+    """Run once per demo educator: returns lines describing what was created."""
+    if Pursuit.objects.filter(educator=educator).exists():
+        return []
+    stack = ["performance-assessment-design", "competency-based-rubric-design", "performance-assessment-validation"]
+    plans = [(stack[0], "earned"), (stack[1], "not_yet"), (stack[2], "in_progress")]
+    lines = []
+    for slug, outcome in plans:
+        mc = MicroCredential.objects.filter(slug=slug, current_version__isnull=False).first()
+        if mc is None:
+            continue
+        pursuit = earning.pursuit_start(educator=educator, micro_credential=mc)
+        _fill(pursuit, educator, "In my grade 3 classroom I designed a task where students ...")
+        if outcome == "in_progress":
+            lines.append(f"{educator.email}: “{mc}” in progress (draft saved)")
+            continue
+        earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
+        _decide(assessor, earned=outcome == "earned")
+        lines.append(f"{educator.email}: “{mc}” {outcome.replace('_', ' ')}")
+    return lines
