@@ -379,3 +379,29 @@ def test_saving_a_pathway_unchanged_through_the_form_keeps_every_step_and_descri
     response = client.post("/author/pathways/pa-leader/", data)
     assert response.status_code == 302, response.context["form"].errors
     assert pathway_entry(Pathway.objects.get(slug="pa-leader")) == before
+
+
+def test_progress_on_stack_and_pathway_pages_counts_the_educators_awards(client, mini_catalog, educator, assessor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cairn.accounts.models import Organization
+    from cairn.earning import services as earning
+    from cairn.review import services as review
+
+    review.qualification_grant(actor=None, assessor=assessor, issuer=Organization.objects.get(slug="district-a"))
+    pursuit = earning.pursuit_start(educator=educator, micro_credential=MicroCredential.objects.get(slug="pa-design"))
+    task, reflection = pursuit.version.requirements.order_by("position")
+    pdf = SimpleUploadedFile("task.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    earning.artifact_upload(educator=educator, pursuit=pursuit, requirement=task, upload=pdf)
+    earning.portfolio_save(educator=educator, pursuit=pursuit, requirement=reflection, text="What I saw.")
+    earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
+    claimed = review.review_claim(assessor=assessor)
+    scores = {s.criterion_id: (s.criterion.required_level, "") for s in claimed.scores.select_related("criterion")}
+    review.review_save(assessor=assessor, review=claimed, scores=scores, overall_comment="")
+    review.review_finalize(assessor=assessor, review=claimed, confirmed_decision="earned")
+
+    client.force_login(educator)
+    assert "1 of 3 earned" in client.get(reverse("catalog:stack", args=["basic-pa"])).content.decode()
+    pathway = client.get(reverse("catalog:pathway", args=["pa-leader"]))
+    progress = pathway.context["progress"]
+    assert progress.steps[0].done and progress.steps[1].is_open and progress.distinct_earned == 1
