@@ -1,7 +1,10 @@
 """The review queue and what an assessor may see. Submissions are blind: assessor-facing
 selectors never load the educator, their email, school or district."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cairn.accounts.models import Membership, OrganizationKind, User
@@ -48,3 +51,55 @@ def my_reviews(assessor: User) -> QuerySet[Review]:
 
 def my_open_reviews(assessor: User) -> QuerySet[Review]:
     return my_reviews(assessor).filter(status=ReviewStatus.CLAIMED, expires_at__gt=timezone.now())
+
+
+@dataclass
+class Turnaround:
+    """Hours between two moments over the assessor's finalized reviews."""
+
+    count: int
+    mean_hours: float | None
+    median_hours: float | None
+
+    @property
+    def mean_text(self) -> str:
+        return _readable_hours(self.mean_hours)
+
+    @property
+    def median_text(self) -> str:
+        return _readable_hours(self.median_hours)
+
+
+def _readable_hours(hours: float | None) -> str:
+    """Minutes under an hour, hours under two days, days beyond."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 3600
+
+
+def turnaround(reviews: QuerySet[Review], start: str) -> Turnaround:
+    """Mean and median of ``finalized_at - <start>``, computed by the database: one aggregate
+    for the count and mean, one sorted slice of at most two rows for the median."""
+    rows = reviews.annotate(took=ExpressionWrapper(F("finalized_at") - F(start), output_field=DurationField()))
+    stats = rows.aggregate(n=Count("id"), mean=Avg("took"))
+    n = int(stats["n"] or 0)
+    if n == 0:
+        return Turnaround(0, None, None)
+    middle = [t for t in rows.order_by("took").values_list("took", flat=True)[(n - 1) // 2 : n // 2 + 1] if t]
+    median = sum(middle, timedelta()) / len(middle) if middle else None
+    mean = stats["mean"]
+    if mean is not None and not isinstance(mean, timedelta):  # SQLite averages microseconds as a number
+        mean = timedelta(microseconds=float(mean))
+    return Turnaround(n, _hours(mean), _hours(median))
+
+
+def finalized_reviews(assessor: User) -> QuerySet[Review]:
+    return my_reviews(assessor).filter(status=ReviewStatus.FINALIZED, finalized_at__isnull=False)

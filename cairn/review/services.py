@@ -3,6 +3,7 @@
 Claims take the oldest eligible submission under a row lock with SKIP LOCKED, so concurrent
 assessors each get a different one and never wait on each other."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -61,9 +62,27 @@ def review_claim(*, assessor: User) -> Review:
         else:
             _pursuit_move(pursuit, PursuitStatus.IN_REVIEW, actor=assessor, action="review_claim")
         expires = now + timedelta(hours=settings.CAIRN_CLAIM_HOURS)
-        review = Review.objects.create(submission=submission, assessor=assessor, expires_at=expires)
+        # An assessor who comes back to a submission whose claim lapsed keeps their draft.
+        earlier = (
+            Review.objects.filter(submission=submission, assessor=assessor, status=ReviewStatus.EXPIRED)
+            .order_by("-claimed_at")
+            .first()
+        )
+        drafts = {s.criterion_id: s for s in earlier.scores.all()} if earlier else {}
+        review = Review.objects.create(
+            submission=submission,
+            assessor=assessor,
+            expires_at=expires,
+            overall_comment=earlier.overall_comment if earlier else "",
+        )
         CriterionScore.objects.bulk_create(
-            CriterionScore(review=review, criterion=criterion) for criterion in version_criteria(pursuit.version)
+            CriterionScore(
+                review=review,
+                criterion=criterion,
+                level=drafts[criterion.pk].level if criterion.pk in drafts else None,
+                feedback=drafts[criterion.pk].feedback if criterion.pk in drafts else "",
+            )
+            for criterion in version_criteria(pursuit.version)
         )
         submission.queue_status = QueueStatus.CLAIMED
         submission.claimed_by = assessor
@@ -99,7 +118,7 @@ def _open_review(assessor: User, review: Review) -> Review:
 
 
 def review_save(
-    *, assessor: User, review: Review, scores: dict[int, tuple[int | None, str]], overall_comment: str
+    *, assessor: User, review: Review, scores: Mapping[int, tuple[int | None, str]], overall_comment: str
 ) -> Review:
     """Save the assessor's draft scores: {criterion_id: (level index or None, feedback)}."""
     with transaction.atomic():

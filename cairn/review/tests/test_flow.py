@@ -229,3 +229,24 @@ def test_a_submitted_portfolio_cannot_be_edited(educator, pa_design):
     requirement = pursuit.version.requirements.get(key="reflection")
     with pytest.raises(DomainError, match="can no longer change"):
         earning.portfolio_save(educator=educator, pursuit=pursuit, requirement=requirement, text="sneaky edit")
+
+
+def test_an_assessor_who_reclaims_after_their_claim_lapsed_keeps_their_draft(educator, qualified, pa_design):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    pursuit = earning.pursuit_start(educator=educator, micro_credential=pa_design)
+    fill(pursuit, educator)
+    submission = earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
+    first = review.review_claim(assessor=qualified)
+    score(qualified, first, {"alignment": 1, "insight": 0}, feedback="Say more about the quotes.")
+    past = timezone.now() - timedelta(minutes=1)
+    type(first).objects.filter(pk=first.pk).update(expires_at=past)
+    type(submission).objects.filter(pk=submission.pk).update(claim_expires_at=past)
+    again = review.review_claim(assessor=qualified)
+    assert again.pk != first.pk and again.overall_comment == "Thank you."
+    assert {s.criterion.key: (s.level, s.feedback) for s in again.scores.select_related("criterion")} == {
+        "alignment": (1, "Say more about the quotes."),
+        "insight": (0, "Say more about the quotes."),
+    }
