@@ -58,6 +58,8 @@ def catalog_list(request: CairnRequest) -> HttpResponse:
 @require_GET
 def micro_credential_detail(request: CairnRequest, slug: str) -> HttpResponse:
     number = request.GET.get("version", "")
+    from cairn.earning.selectors import live_pursuit
+
     version = access_micro_credential_version(request.user, slug, int(number) if number.isdigit() else None)
     mc = version.micro_credential
     context = {
@@ -66,6 +68,8 @@ def micro_credential_detail(request: CairnRequest, slug: str) -> HttpResponse:
         "is_current": mc.current_version_id == version.pk,
         "is_draft": version.status == VersionStatus.DRAFT,
         "can_author": can_author(request.user, mc.issuer),
+        # The educator's running pursuit, for "Continue" instead of "Start".
+        "pursuit": live_pursuit(request.user, mc),
         **selectors.version_detail(version),
     }
     return render(request, "catalog/micro_credential.html", context)

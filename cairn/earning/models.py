@@ -55,7 +55,10 @@ class Pursuit(models.Model):
                 name="pursuit_one_live_per_micro_credential",
             )
         ]
-        indexes = [models.Index(fields=["educator", "status"])]
+        indexes = [
+            models.Index(fields=["educator", "status"]),
+            models.Index(fields=["educator", "-updated_at"], name="pursuit_dashboard_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.educator} → {self.version.title} ({self.status})"

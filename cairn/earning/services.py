@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -39,13 +41,13 @@ def word_count(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def _move(pursuit: Pursuit, new_status: str, *, actor: User | None, action: str, **details: object) -> None:
+def _move(
+    pursuit: Pursuit, new_status: str, *, actor: User | None, action: str, refused: str, **details: object
+) -> None:
+    """Apply one TRANSITIONS move; ``refused`` is what the person is told when it is not allowed."""
     old = pursuit.status
     if new_status not in Pursuit.TRANSITIONS[old]:
-        raise DomainError(
-            f"A pursuit that is “{pursuit.get_status_display().lower()}” cannot be "
-            f"{PursuitStatus(new_status).label.lower()}."
-        )
+        raise DomainError(f"{refused} (It is {pursuit.get_status_display().lower()}.)")
     pursuit.status = new_status
     pursuit.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=action, subject=pursuit, old_state=old, new_state=new_status, details=details)
@@ -105,6 +107,16 @@ def _editable_entry(educator: User, pursuit: Pursuit, requirement: EvidenceRequi
     return entry
 
 
+def _checked_link(url: str) -> str:
+    url = url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            raise DomainError("Enter a web address starting with https:// or http://.", field="link_url") from exc
+    return url
+
+
 def portfolio_save(
     *,
     educator: User,
@@ -127,8 +139,10 @@ def portfolio_save(
         if text is not None:
             entry.text = text
         if link_url is not None:
-            entry.link_url = link_url.strip()
+            entry.link_url = _checked_link(link_url)
         if link_title is not None:
+            if len(link_title.strip()) > 200:
+                raise DomainError("Keep the link's title under 200 characters.", field="link_title")
             entry.link_title = link_title.strip()
         entry.revision += 1
         entry.save()
@@ -245,7 +259,14 @@ def submission_submit(
         submission.artifacts.set(artifacts)
         pursuit.attempts_used = attempt
         pursuit.save(update_fields=["attempts_used"])
-        _move(pursuit, PursuitStatus.SUBMITTED, actor=educator, action="submission_submit", attempt=attempt)
+        _move(
+            pursuit,
+            PursuitStatus.SUBMITTED,
+            actor=educator,
+            action="submission_submit",
+            refused="This pursuit cannot be submitted now.",
+            attempt=attempt,
+        )
         notification_send(
             recipient=educator,
             kind=NotificationKind.SUBMISSION_RECEIVED,
@@ -263,7 +284,13 @@ def pursuit_resubmit(*, educator: User, pursuit: Pursuit) -> Pursuit:
             raise DomainError("This portfolio belongs to someone else.")
         if pursuit.status == PursuitStatus.NOT_YET and pursuit.attempts_left == 0:
             raise DomainError("No attempts are left for this micro-credential.")
-        _move(pursuit, PursuitStatus.IN_PROGRESS, actor=educator, action="pursuit_resubmit")
+        _move(
+            pursuit,
+            PursuitStatus.IN_PROGRESS,
+            actor=educator,
+            action="pursuit_resubmit",
+            refused="Only a “not yet” decision can be followed by a new attempt.",
+        )
     return pursuit
 
 
@@ -274,6 +301,12 @@ def pursuit_withdraw(*, educator: User, pursuit: Pursuit) -> Pursuit:
         if pursuit.educator_id != educator.pk:
             raise DomainError("This portfolio belongs to someone else.")
         waiting = pursuit.submissions.filter(queue_status=QueueStatus.WAITING)
-        _move(pursuit, PursuitStatus.WITHDRAWN, actor=educator, action="pursuit_withdraw")
+        _move(
+            pursuit,
+            PursuitStatus.WITHDRAWN,
+            actor=educator,
+            action="pursuit_withdraw",
+            refused="A pursuit cannot be withdrawn while an assessor is scoring it or after it is earned.",
+        )
         waiting.update(queue_status=QueueStatus.WITHDRAWN)
     return pursuit

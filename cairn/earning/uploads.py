@@ -54,6 +54,12 @@ def _head(upload: UploadedFile, n: int = 8192) -> bytes:
     return data
 
 
+def _readable_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def check_upload(upload: UploadedFile, *, allowed_kinds: list[str]) -> CheckedFile:
     """Refuse anything that is not an allowed evidence file; return what it really is."""
     name = upload.name or ""
@@ -64,7 +70,7 @@ def check_upload(upload: UploadedFile, *, allowed_kinds: list[str]) -> CheckedFi
         raise DomainError(f"“{name}” is empty.")
     limit = settings.CAIRN_UPLOAD_MAX_BYTES
     if size > limit:
-        raise DomainError(f"“{name}” is {size / 1024 / 1024:.0f} MB; the limit is {limit // 1024 // 1024} MB.")
+        raise DomainError(f"“{name}” is {_readable_size(size)}; the limit is {_readable_size(limit)}.")
     head = _head(upload, 64 * 1024)
     guess = filetype.guess(head)
     content_type = guess.mime if guess else ""
