@@ -160,7 +160,15 @@ class Submission(models.Model):
     class Meta:
         ordering = ["submitted_at", "id"]
         constraints = [models.UniqueConstraint(fields=["pursuit", "attempt"], name="submission_one_per_attempt")]
-        indexes = [models.Index(fields=["queue_status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["queue_status", "submitted_at"]),
+            # The open part of the review queue, in claim order (see bench/review_queue.py).
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(queue_status__in=["waiting", "claimed"]),
+                name="submission_open_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} (attempt {self.attempt})"

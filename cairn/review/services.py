@@ -21,7 +21,7 @@ from cairn.credentials.models import Award
 from cairn.earning.models import Decision, Pursuit, PursuitStatus, QueueStatus, Submission
 from cairn.review.models import CriterionScore, Review, ReviewStatus
 from cairn.review.scoring import decide, version_criteria
-from cairn.review.selectors import claimable_submissions
+from cairn.review.selectors import claim_candidates
 
 
 def _review_move(review: Review, new_status: str, *, actor: User | None, action: str) -> None:
@@ -46,12 +46,15 @@ def review_claim(*, assessor: User) -> Review:
     """Take the oldest submission this assessor may score. Raises DomainError when none waits."""
     now = timezone.now()
     with transaction.atomic():
-        submission = (
-            claimable_submissions(assessor)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("pursuit")
-            .first()
-        )
+        submission = None
+        for candidates in claim_candidates(assessor):
+            # Lock the pursuit with the submission, in the order every other service locks
+            # them (pursuit, then submission rows), so a withdrawal cannot deadlock a claim.
+            submission = (
+                candidates.select_for_update(skip_locked=True, of=("self", "pursuit")).select_related("pursuit").first()
+            )
+            if submission is not None:
+                break
         if submission is None:
             raise DomainError("Nothing is waiting for you to review right now.")
         pursuit = Pursuit.objects.select_for_update().select_related("version").get(pk=submission.pursuit_id)
