@@ -202,7 +202,9 @@ def review_finalize(*, assessor: User, review: Review, confirmed_decision: str) 
             message = f"“{pursuit.version.title}”: not yet. Read the feedback on each criterion; " + (
                 f"you have {left} attempt{'s' if left != 1 else ''} left." if left else "no attempts are left."
             )
-        notification_send(recipient=pursuit.educator, kind=NotificationKind.DECISION, message=message, url=url)
+        # "Not yet" is above all feedback to read, so it is announced as such.
+        kind = NotificationKind.DECISION if decision == Decision.EARNED else NotificationKind.FEEDBACK
+        notification_send(recipient=pursuit.educator, kind=kind, message=message, url=url)
     return review
 
 

@@ -103,7 +103,8 @@ def test_the_whole_flow_from_start_to_not_yet_to_earned(educator, qualified, pa_
     assert (award.educator, award.version, award.submission) == (educator, pursuit.version, second)
 
     kinds = list(Notification.objects.filter(recipient=educator).values_list("kind", flat=True))
-    assert kinds.count("decision") == 2 and kinds.count("submission_received") == 2
+    assert kinds.count("feedback") == 1 and kinds.count("decision") == 1  # not yet, then earned
+    assert kinds.count("submission_received") == 2
     assert kinds.count("submission_claimed") == 2
     assert len(mailoutbox) == 0  # emails go out after commit; the test transaction never commits
     actions = set(AuditEvent.objects.values_list("action", flat=True))
