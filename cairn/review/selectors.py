@@ -3,20 +3,27 @@ selectors never load the educator, their email, school or district."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
+from typing import cast
 
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cairn.accounts.models import Membership, OrganizationKind, User
+from cairn.catalog.models import MicroCredential
 from cairn.earning.models import QueueStatus, Submission
 from cairn.review.models import AssessorQualification, Review, ReviewStatus
 
 
-def qualified_micro_credential_filter(assessor: User) -> Q:
+def qualified_micro_credential_ids(assessor: User) -> list[int]:
+    """Micro-credentials this assessor may score: named ones, and everything of the issuers
+    they are qualified for. Resolved up front so the queue filters on one indexed column."""
     qualifications = AssessorQualification.objects.filter(assessor=assessor)
-    return Q(
-        Exists(qualifications.filter(micro_credential=OuterRef("pursuit__micro_credential")))
-        | Exists(qualifications.filter(issuer=OuterRef("pursuit__micro_credential__issuer")))
+    return list(
+        MicroCredential.objects.filter(
+            Q(id__in=qualifications.values("micro_credential_id")) | Q(issuer_id__in=qualifications.values("issuer_id"))
+        ).values_list("id", flat=True)
     )
 
 
@@ -28,7 +35,7 @@ def _eligible(assessor: User) -> QuerySet[Submission]:
     )
     same_school = Membership.objects.filter(user=OuterRef("pursuit__educator"), organization_id__in=assessor_schools)
     return (
-        Submission.objects.filter(qualified_micro_credential_filter(assessor))
+        Submission.objects.filter(pursuit__micro_credential_id__in=qualified_micro_credential_ids(assessor))
         .exclude(pursuit__educator=assessor)
         .exclude(Exists(same_school))
     )
@@ -114,3 +121,30 @@ def turnaround(reviews: QuerySet[Review], start: str) -> Turnaround:
 
 def finalized_reviews(assessor: User) -> QuerySet[Review]:
     return my_reviews(assessor).filter(status=ReviewStatus.FINALIZED, finalized_at__isnull=False)
+
+
+QUEUE_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts at most QUEUE_COUNT_CAP + 1 rows: an exact count of a 100,000-row queue costs more
+    than the page itself, and "1,000+ waiting" tells an assessor all they need."""
+
+    @cached_property
+    def _counted(self) -> int:
+        rows = cast(QuerySet[Submission], self.object_list)
+        return rows[: QUEUE_COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, QUEUE_COUNT_CAP)
+
+    @property
+    def is_capped(self) -> bool:
+        return self._counted > QUEUE_COUNT_CAP
+
+
+def queue_size(assessor: User) -> tuple[int, bool]:
+    """(number waiting, capped?) with the same cap as the queue page."""
+    n = claimable_submissions(assessor)[: QUEUE_COUNT_CAP + 1].count()
+    return min(n, QUEUE_COUNT_CAP), n > QUEUE_COUNT_CAP

@@ -136,10 +136,12 @@ def _review_url(review: Review, anchor: str = "") -> str:
 def dashboard(request: SignedInRequest) -> HttpResponse:
     assessor = access_assessor(request.user)
     claimed = selectors.my_reviews(assessor).filter(status=ReviewStatus.CLAIMED).order_by("expires_at", "id")
+    queue_size, queue_size_capped = selectors.queue_size(assessor)
     finished = selectors.finalized_reviews(assessor).order_by("-finalized_at", "-id")
     size = settings.CAIRN_PAGE_SIZE
     context = {
-        "queue_size": selectors.claimable_submissions(assessor).count(),
+        "queue_size": queue_size,
+        "queue_size_capped": queue_size_capped,
         "claimed_page": Paginator(claimed, size).get_page(request.GET.get("claimed")),
         "finished_page": Paginator(finished, size).get_page(request.GET.get("page")),
         "claim_to_decision": selectors.turnaround(selectors.finalized_reviews(assessor), "claimed_at"),
@@ -155,7 +157,8 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def queue(request: SignedInRequest) -> HttpResponse:
     assessor = access_assessor(request.user)
-    page = Paginator(selectors.queue_page_rows(assessor), settings.CAIRN_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.queue_page_rows(assessor)
+    page = selectors.CappedPaginator(rows, settings.CAIRN_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "now": timezone.now()}
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "review/_queue_results.html", context)

@@ -251,3 +251,16 @@ def test_an_assessor_who_reclaims_after_their_claim_lapsed_keeps_their_draft(edu
         "alignment": (1, "Say more about the quotes."),
         "insight": (0, "Say more about the quotes."),
     }
+
+
+def test_the_queue_count_stops_at_the_cap(educator, qualified, pa_design, monkeypatch):
+    from cairn.review import selectors
+
+    pursuit = earning.pursuit_start(educator=educator, micro_credential=pa_design)
+    fill(pursuit, educator)
+    earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
+    assert selectors.queue_size(qualified) == (1, False)
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 0)
+    assert selectors.queue_size(qualified) == (0, True)
+    paginator = selectors.CappedPaginator(selectors.queue_page_rows(qualified), 25)
+    assert paginator.is_capped
