@@ -198,3 +198,20 @@ CAIRN_PAGE_SIZE = int(os.environ.get("CAIRN_PAGE_SIZE", "25"))
 # Uploads larger than this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+
+def _key_encryption_key() -> str:
+    """Fernet key that encrypts issuers' private signing keys at rest: CAIRN_KEY_ENCRYPTION_KEY,
+    else one generated once into the data folder (embedded default only; set it in production)."""
+    if key := os.environ.get("CAIRN_KEY_ENCRYPTION_KEY"):
+        return key
+    path = DATA_DIR / "key_encryption_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+CAIRN_KEY_ENCRYPTION_KEY = _key_encryption_key()

@@ -19,5 +19,6 @@ urlpatterns = [
     path("earning/", include("cairn.earning.urls")),
     path("review/", include("cairn.review.urls")),
     path("notifications/", include("cairn.community.urls")),
+    path("", include("cairn.credentials.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,3 +24,20 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"award {self.pk}: {self.version.title} to {self.educator}"
+
+
+class IssuerKey(models.Model):
+    """An Ed25519 signing key of an issuer. The private key is stored encrypted with the
+    key-encryption key from settings; keys are never deleted, so credentials signed with an
+    older key keep verifying after a rotation."""
+
+    issuer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="signing_keys")
+    public_key_multibase = models.CharField(max_length=100, unique=True)
+    private_key_encrypted = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.issuer.slug} key {self.public_key_multibase[:12]}…"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cairn.credentials import views
+
+app_name = "credentials"
+
+urlpatterns = [
+    path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
+]
