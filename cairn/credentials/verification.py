@@ -1,0 +1,88 @@
+"""One verifier for every way a credential reaches Cairn (library, command, page, API).
+
+Each check is reported by name so a person can see exactly what passed and what did not.
+Keys are resolved without the network: did:web identities of this Cairn instance from its
+own database, did:key from the identifier itself, and — only in tests or where an operator
+configures it — an explicit map of controller documents."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from cairn.credentials.keys import local_controller
+from cairn.credentials.openbadges.dataintegrity import verify
+from cairn.credentials.openbadges.jsonld import offline_loader
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class Verdict:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verified": self.ok, "checks": [c.__dict__ for c in self.checks]}
+
+
+def did_key_controller(did: str) -> dict[str, Any] | None:
+    """did:key (Multikey, Ed25519): the controller document follows from the identifier."""
+    if not did.startswith("did:key:z"):
+        return None
+    key = did[len("did:key:") :]
+    method = {"id": f"{did}#{key}", "type": "Multikey", "controller": did, "publicKeyMultibase": key}
+    return {"id": did, "verificationMethod": [method], "assertionMethod": [method["id"]]}
+
+
+def make_resolver(overrides: Mapping[str, dict[str, Any]] | None = None) -> Any:
+    def resolve(method_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        controller_id = method_id.split("#")[0]
+        controller = (
+            (overrides or {}).get(controller_id) or did_key_controller(controller_id) or local_controller(controller_id)
+        )
+        if controller is None:
+            raise LookupError(f"{controller_id} is not an issuer this Cairn can resolve without the network")
+        for method in controller.get("verificationMethod", []):
+            if method.get("id") == method_id:
+                return method, controller
+        raise LookupError("the key is not in its controller's document")
+
+    return resolve
+
+
+def _date(value: Any) -> datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def verify_credential(
+    document: Any, *, overrides: Mapping[str, dict[str, Any]] | None = None, now: datetime | None = None
+) -> Verdict:
+    verdict = Verdict()
+    if not isinstance(document, dict):
+        verdict.checks.append(Check("format", False, "A credential is a JSON object."))
+        return verdict
+    proof = verify(document, resolve=make_resolver(overrides), loader=offline_loader())
+    verdict.checks.append(Check("proof", proof.ok, proof.reason))
+    now = now or timezone.now()
+    valid_from, valid_until = _date(document.get("validFrom")), _date(document.get("validUntil"))
+    if valid_from is None:
+        verdict.checks.append(Check("dates", False, "validFrom is missing or not a date-time."))
+    elif valid_from > now:
+        verdict.checks.append(Check("dates", False, f"Not valid before {valid_from.isoformat()}."))
+    elif valid_until is not None and valid_until < now:
+        verdict.checks.append(Check("dates", False, f"Expired on {valid_until.isoformat()}."))
+    else:
+        verdict.checks.append(Check("dates", True, "Within its validity period."))
+    return verdict
