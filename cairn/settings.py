@@ -39,6 +39,8 @@ DEBUG = _env_bool("CAIRN_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("CAIRN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CAIRN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 CAIRN_PUBLIC_HOST = os.environ.get("CAIRN_PUBLIC_HOST", "localhost:8000")
+# Links inside issued credentials; https in production.
+CAIRN_PUBLIC_SCHEME = os.environ.get("CAIRN_PUBLIC_SCHEME", "http")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -41,3 +41,21 @@ class IssuerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer.slug} key {self.public_key_multibase[:12]}…"
+
+
+class Credential(models.Model):
+    """The signed Open Badges 3.0 credential of an award, exactly as issued. One per award:
+    issuing twice (a retried task, two workers) finds this row instead of signing again."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="credential")
+    public_id = models.UUIDField(unique=True)
+    document = models.JSONField()
+    salt = models.CharField(max_length=64, help_text="Salt of the hashed email in credentialSubject.identifier.")
+    key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"credential {self.public_id}"

@@ -6,4 +6,5 @@ app_name = "credentials"
 
 urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
+    path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
 ]

@@ -71,7 +71,7 @@ def next_step(pursuit: Pursuit) -> str:
             return f"Read the feedback and resubmit ({left} attempt{'s' if left != 1 else ''} left)."
         return "No attempts are left. Talk to your coach or program coordinator about next steps."
     if status == PursuitStatus.EARNED:
-        return "Earned. Your credential is being issued."
+        return "Earned. Download your signed credential from this page."
     return "Withdrawn. It stays in your history; you can start again from the catalog."
 
 
@@ -280,7 +280,11 @@ def pursuit_page(pursuit: Pursuit) -> PursuitPage:
         )
         for r in requirements
     ]
-    award = Award.objects.filter(pursuit=pursuit).first() if pursuit.status == PursuitStatus.EARNED else None
+    award = (
+        Award.objects.filter(pursuit=pursuit).select_related("credential", "submission").first()
+        if pursuit.status == PursuitStatus.EARNED
+        else None
+    )
     return PursuitPage(
         pursuit=pursuit,
         blocks=blocks,

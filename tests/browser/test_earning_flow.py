@@ -303,7 +303,12 @@ def test_an_educator_submits_gets_not_yet_from_a_blind_assessor_resubmits_and_ea
     earned = me.get_by_role("region", name="You earned this micro-credential")
     expect(earned).to_contain_text("Awarded")
     expect(earned).to_contain_text("for attempt 2")
-    expect(earned).to_contain_text("Your credential is being issued.")
+    # The credential was signed by the background task as soon as the decision committed.
+    download = earned.get_by_role("link", name="Download your credential (JSON)")
+    expect(download).to_be_visible()
+    credential = me.request.get(download.get_attribute("href") or "").json()
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     expect(me.locator("#submit")).to_have_count(0)  # nothing left to submit
     browsing.screenshot(me, "earning-earned")
 
@@ -312,7 +317,7 @@ def test_an_educator_submits_gets_not_yet_from_a_blind_assessor_resubmits_and_ea
     row = me.locator(".pursuit-row").filter(has=me.get_by_role("link", name=MC_TITLE))
     expect(row.locator(".tag")).to_have_text("Earned")
     expect(row).to_contain_text("Attempts used: 2 of 3")
-    expect(row.locator(".next")).to_have_text("Next: Earned. Your credential is being issued.")
+    expect(row.locator(".next")).to_have_text("Next: Earned. Download your signed credential from this page.")
     row.get_by_role("link", name=MC_TITLE).click()
     expect(me).to_have_url(pursuit_url)
 
