@@ -5,13 +5,17 @@ Keys are resolved without the network: did:web identities of this Cairn instance
 own database, did:key from the identifier itself, and — only in tests or where an operator
 configures it — an explicit map of controller documents."""
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from jsonschema import Draft201909Validator, FormatChecker
 
 from cairn.credentials.keys import local_controller
 from cairn.credentials.openbadges.dataintegrity import verify
@@ -23,6 +27,7 @@ class Check:
     name: str
     ok: bool
     message: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -34,7 +39,33 @@ class Verdict:
         return all(c.ok for c in self.checks)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"verified": self.ok, "checks": [c.__dict__ for c in self.checks]}
+        return {
+            "verified": self.ok,
+            "checks": [{**c.__dict__, "warnings": list(c.warnings)} for c in self.checks],
+        }
+
+
+SCHEMA_PATH = Path(__file__).parent / "openbadges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
+
+
+@cache
+def _schema_validator() -> Draft201909Validator:
+    return Draft201909Validator(json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker())
+
+
+def schema_check(document: dict[str, Any]) -> Check:
+    """OB 3.0 shape: the AchievementCredential JSON Schema. Its rule that ``proof`` is an
+    array is reported as a warning (1EdTech's own signed example has a single proof object)."""
+    errors, warnings = [], []
+    for error in _schema_validator().iter_errors(document):
+        where = "/".join(str(p) for p in error.absolute_path) or "(the credential)"
+        if list(error.absolute_path)[:1] == ["proof"] and error.validator == "type":
+            warnings.append(f"{where}: {error.message}")
+        else:
+            errors.append(f"{where}: {error.message}")
+    if errors:
+        return Check("schema", False, "Not an Open Badges 3.0 credential: " + "; ".join(errors[:5]), tuple(warnings))
+    return Check("schema", True, "Open Badges 3.0 AchievementCredential shape.", tuple(warnings))
 
 
 def did_key_controller(did: str) -> dict[str, Any] | None:
@@ -73,6 +104,7 @@ def verify_credential(
     if not isinstance(document, dict):
         verdict.checks.append(Check("format", False, "A credential is a JSON object."))
         return verdict
+    verdict.checks.append(schema_check(document))
     proof = verify(document, resolve=make_resolver(overrides), loader=offline_loader())
     verdict.checks.append(Check("proof", proof.ok, proof.reason))
     now = now or timezone.now()

@@ -12,14 +12,15 @@ def test_the_test_vector_verifies_with_its_controller_from_a_local_override_map(
     vector, controller = _interop()
     verdict = verify_credential(vector, overrides={controller["id"]: controller})
     assert verdict.ok, verdict.as_dict()
-    assert [c.name for c in verdict.checks] == ["proof", "dates"]
+    assert [c.name for c in verdict.checks] == ["schema", "proof", "dates"]
+    assert any("proof" in w for w in verdict.checks[0].warnings)  # a single proof object
 
 
 def test_without_the_override_an_outside_http_issuer_is_not_resolved():
     vector, _ = _interop()
     verdict = verify_credential(vector)
     assert not verdict.ok
-    assert "without the network" in verdict.checks[0].message
+    assert "without the network" in verdict.checks[1].message
 
 
 def test_a_credential_of_this_cairn_verifies_from_its_own_did_documents(district_a, settings):
@@ -40,7 +41,7 @@ def test_a_credential_of_this_cairn_verifies_from_its_own_did_documents(district
     assert verify_credential(signed).ok
     signed["validFrom"] = "2999-01-01T00:00:00Z"
     verdict = verify_credential(signed)
-    assert {c.name: c.ok for c in verdict.checks} == {"proof": False, "dates": False}
+    assert {c.name: c.ok for c in verdict.checks} == {"schema": True, "proof": False, "dates": False}
 
 
 def test_the_verify_command_prints_a_verdict_per_file_and_fails_if_any_fails(tmp_path, db):
@@ -55,3 +56,11 @@ def test_the_verify_command_prints_a_verdict_per_file_and_fails_if_any_fails(tmp
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [line["verified"] for line in lines] == [False, False]
     assert lines[1]["checks"][0]["name"] == "format"
+
+
+def test_a_document_that_is_not_an_open_badge_fails_the_schema_check(db):
+    verdict = verify_credential(
+        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    )
+    schema = verdict.checks[0]
+    assert schema.name == "schema" and not schema.ok
