@@ -6,5 +6,8 @@ app_name = "credentials"
 
 urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
+    path("credentials/", views.wallet, name="wallet"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
+    path("verify/", views.verify_page, name="verify"),
+    path("api/verify", views.verify_api, name="verify_api"),
 ]

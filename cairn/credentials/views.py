@@ -1,12 +1,18 @@
+import json
+from typing import Any
 from uuid import UUID
 
-from django.http import Http404, JsonResponse
-from django.views.decorators.http import require_GET
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from cairn.accounts.models import Organization
-from cairn.core.http import CairnRequest
+from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.keys import did_document
-from cairn.credentials.models import Credential
+from cairn.credentials.models import Award, Credential
+from cairn.credentials.verification import verify_credential
 
 
 @require_GET
@@ -31,3 +37,58 @@ def credential_json(request: CairnRequest, public_id: UUID) -> JsonResponse:
     response = JsonResponse(credential.document, content_type="application/ld+json")
     response["Content-Disposition"] = f'attachment; filename="credential-{public_id}.json"'
     return response
+
+
+MAX_CREDENTIAL_BYTES = 1024 * 1024
+
+
+def _parse_credential(text: str) -> tuple[Any, str]:
+    try:
+        return json.loads(text), ""
+    except json.JSONDecodeError as exc:
+        return None, f"This is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+
+
+def verify_page(request: CairnRequest) -> HttpResponse:
+    """Anyone can paste or upload a credential and see each check's result."""
+    verdict, error, text = None, "", ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is not None:
+            if (upload.size or 0) > MAX_CREDENTIAL_BYTES:
+                error = "That file is too large to be a credential (over 1 MB)."
+            else:
+                text = upload.read().decode("utf-8", errors="replace")
+        else:
+            text = request.POST.get("credential", "")
+        if not error:
+            if not text.strip():
+                error = "Paste a credential or choose a file."
+            else:
+                document, error = _parse_credential(text)
+                if not error:
+                    verdict = verify_credential(document)
+    return render(request, "credentials/verify.html", {"verdict": verdict, "error": error, "text": text})
+
+
+@csrf_exempt
+@require_POST
+def verify_api(request: CairnRequest) -> JsonResponse:
+    """POST a credential as JSON; the verdict comes back as JSON (read-only, no sign-in)."""
+    if len(request.body) > MAX_CREDENTIAL_BYTES:
+        return JsonResponse({"error": "The credential is larger than 1 MB."}, status=413)
+    document, error = _parse_credential(request.body.decode("utf-8", errors="replace"))
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    return JsonResponse(verify_credential(document).as_dict())
+
+
+@login_required
+def wallet(request: SignedInRequest) -> HttpResponse:
+    """My credentials: every award with its signed credential (or that it is being issued)."""
+    awards = (
+        Award.objects.filter(educator=request.user)
+        .select_related("version", "micro_credential__issuer", "credential")
+        .order_by("-awarded_at")
+    )
+    return render(request, "credentials/wallet.html", {"awards": awards})

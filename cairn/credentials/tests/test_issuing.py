@@ -60,6 +60,7 @@ def test_only_the_holder_downloads_a_private_credential(client, educator, assess
     client.force_login(educator)
     response = client.get(url)
     assert response.status_code == 200 and response.json() == credential.document
+    assert "Download the signed credential (JSON)" in client.get("/credentials/").content.decode()
 
 
 @pytest.mark.postgres

@@ -64,3 +64,43 @@ def test_a_document_that_is_not_an_open_badge_fails_the_schema_check(db):
     )
     schema = verdict.checks[0]
     assert schema.name == "schema" and not schema.ok
+
+
+def test_anyone_can_verify_a_pasted_credential_on_the_public_page(client, db):
+    vector, _ = _interop()
+    response = client.post("/verify/", {"credential": json.dumps(vector)})
+    body = response.content.decode()
+    # The vector's issuer is an outside https host, which Cairn does not fetch.
+    assert "This credential is not valid" in body and "without the network" in body
+    assert "Schema:" in body
+
+
+def test_the_verify_page_explains_input_that_is_not_json(client, db):
+    body = client.post("/verify/", {"credential": "{oops"}).content.decode()
+    assert "This is not JSON" in body
+
+
+def test_the_json_endpoint_returns_a_verdict(client, district_a):
+    from cairn.credentials.keys import issuer_did, issuer_signing_key, method_id, private_key
+    from cairn.credentials.openbadges.dataintegrity import sign
+    from cairn.credentials.openbadges.jsonld import offline_loader
+
+    key = issuer_signing_key(district_a)
+    credential = json.loads(json.dumps(CREDENTIAL))
+    credential["issuer"]["id"] = issuer_did(district_a)
+    signed = sign(
+        credential,
+        private_key=private_key(key),
+        verification_method=method_id(district_a, key),
+        created="2026-11-22T00:00:00Z",
+        loader=offline_loader(),
+    )
+    response = client.post("/api/verify", json.dumps(signed), content_type="application/json")
+    checks = {c["name"]: c["ok"] for c in response.json()["checks"]}
+    assert checks["proof"] and checks["dates"]
+    assert client.post("/api/verify", "{nope", content_type="application/json").status_code == 400
+
+
+def test_the_wallet_lists_only_my_awards(client, outsider):
+    client.force_login(outsider)
+    assert "Nothing yet" in client.get("/credentials/").content.decode()
