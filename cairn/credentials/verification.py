@@ -48,6 +48,9 @@ class Verdict:
 SCHEMA_PATH = Path(__file__).parent / "openbadges" / "schema" / "ob_v3p0_achievementcredential_schema.json"
 
 
+SINGLE_PROOF_NOTE = "The proof is a single object; the schema asks for a list (accepted, as in 1EdTech's example)."
+
+
 @cache
 def _schema_validator() -> Draft201909Validator:
     return Draft201909Validator(json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker())
@@ -60,7 +63,7 @@ def schema_check(document: dict[str, Any]) -> Check:
     for error in _schema_validator().iter_errors(document):
         where = "/".join(str(p) for p in error.absolute_path) or "(the credential)"
         if list(error.absolute_path)[:1] == ["proof"] and error.validator == "type":
-            warnings.append(f"{where}: {error.message}")
+            warnings.append(SINGLE_PROOF_NOTE)
         else:
             errors.append(f"{where}: {error.message}")
     if errors:
