@@ -1,0 +1,54 @@
+"""Independent check: Digital Bazaar's reference libraries (pinned in tests/interop/package-lock.json)
+verify credentials Cairn issued, fully offline, and reject a tampered one."""
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cairn.credentials.keys import did_document, issuer_did
+from cairn.credentials.services import award_issue_credential
+from cairn.credentials.tests.test_dataintegrity import _interop
+from cairn.credentials.tests.test_issuing import earn
+
+INTEROP = Path(__file__).resolve().parents[3] / "tests" / "interop"
+
+
+def _node() -> str:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node and npm are needed for the reference-verifier check")
+        pytest.skip("node and npm are not installed")
+    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").exists():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=INTEROP, check=True, timeout=600)
+    return node
+
+
+def reference_verify(credentials: list[dict], documents: dict[str, dict], tmp_path: Path) -> list[dict]:
+    node = _node()
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"documents": documents, "credentials": credentials}))
+    run = subprocess.run([node, "verify.mjs", str(bundle)], cwd=INTEROP, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return [json.loads(line) for line in run.stdout.splitlines()]
+
+
+def test_the_reference_libraries_verify_cairn_credentials_and_reject_a_tampered_one(
+    educator, assessor, district_a, mini_catalog, tmp_path
+):
+    award = earn(educator, assessor, district_a)
+    credential = award_issue_credential(award_id=award.pk).document
+    tampered = copy.deepcopy(credential)
+    tampered["credentialSubject"]["achievement"]["name"] = "Something I did not earn"
+    vector, controller = _interop()
+    issuer = district_a
+    documents = {issuer_did(issuer): did_document(issuer), controller["id"]: controller}
+    results = reference_verify([credential, tampered, vector], documents, tmp_path)
+    assert results[0] == {"verified": True, "error": ""}
+    assert results[1]["verified"] is False
+    assert results[2]["verified"] is True  # the same harness accepts 1EdTech's vector
