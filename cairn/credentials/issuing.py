@@ -16,7 +16,9 @@ def public_url(path: str) -> str:
     return f"{settings.CAIRN_PUBLIC_SCHEME}://{settings.CAIRN_PUBLIC_HOST}{path}"
 
 
-def award_credential_document(award: Award, *, credential_url: str, salt: str, valid_from: datetime) -> dict[str, Any]:
+def award_credential_document(
+    award: Award, *, credential_url: str, salt: str, valid_from: datetime, status: compose.StatusEntry | None = None
+) -> dict[str, Any]:
     version = award.version
     mc = award.micro_credential
     issuer = mc.issuer
@@ -91,4 +93,5 @@ def award_credential_document(award: Award, *, credential_url: str, salt: str, v
         issuer=profile,
         achievement=achievement,
         subject=subject,
+        status=status,
     )

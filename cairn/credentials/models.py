@@ -59,3 +59,34 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return f"credential {self.public_id}"
+
+
+class StatusList(models.Model):
+    """One revocation status list of an issuer; ``document`` is the signed
+    BitstringStatusListCredential as served, re-signed whenever a bit changes."""
+
+    issuer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="status_lists")
+    number = models.PositiveIntegerField()
+    length = models.PositiveIntegerField()
+    document = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "number"], name="status_list_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer.slug} status list {self.number}"
+
+
+class StatusAllocation(models.Model):
+    """A credential's position in a status list: chosen at random, never reused."""
+
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="allocations")
+    index = models.PositiveIntegerField()
+    credential = models.OneToOneField(Credential, on_delete=models.PROTECT, related_name="status")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status_list", "index"], name="status_index_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.status_list} #{self.index}"

@@ -3,13 +3,18 @@ import uuid
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from cairn.accounts.models import Organization, User
 from cairn.core.audit import audit_record
+from cairn.core.errors import DomainError
 from cairn.credentials.issuing import award_credential_document, public_url
-from cairn.credentials.keys import issuer_signing_key, method_id, private_key
-from cairn.credentials.models import Award, Credential
+from cairn.credentials.keys import issuer_did, issuer_signing_key, method_id, private_key
+from cairn.credentials.models import Award, Credential, StatusAllocation, StatusList
+from cairn.credentials.openbadges.compose import StatusEntry
 from cairn.credentials.openbadges.dataintegrity import sign
 from cairn.credentials.openbadges.jsonld import offline_loader
+from cairn.credentials.openbadges.statuslist import MIN_LENGTH, compose_status_list_credential
 
 
 def award_issue_credential(*, award_id: int) -> Credential | None:
@@ -32,11 +37,15 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
         key = issuer_signing_key(issuer)
         public_id = uuid.uuid4()
         salt = secrets.token_hex(16)
+        status_list = status_list_with_room(issuer)
+        index = _free_index(status_list)
+        list_url = status_list_url(status_list)
         document = award_credential_document(
             award,
             credential_url=public_url(reverse("credentials:credential_json", args=[public_id])),
             salt=salt,
             valid_from=award.awarded_at,
+            status=StatusEntry(id=f"{list_url}#{index}", status_list_credential=list_url, status_list_index=index),
         )
         signed = sign(
             document,
@@ -46,5 +55,90 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
             loader=offline_loader(),
         )
         credential = Credential.objects.create(award=award, public_id=public_id, document=signed, salt=salt, key=key)
+        StatusAllocation.objects.create(status_list=status_list, index=index, credential=credential)
         audit_record(actor=None, action="credential_issue", subject=credential, new_state="issued")
     return credential
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return public_url(reverse("credentials:status_list", args=[status_list.issuer.slug, status_list.number]))
+
+
+def _sign_status_list(status_list: StatusList) -> None:
+    """Rebuild and re-sign the list from the awards that are revoked now."""
+    issuer = status_list.issuer
+    revoked = set(
+        StatusAllocation.objects.filter(
+            status_list=status_list, credential__award__revoked_at__isnull=False
+        ).values_list("index", flat=True)
+    )
+    key = issuer_signing_key(issuer)
+    now = timezone.now()
+    document = compose_status_list_credential(
+        url=status_list_url(status_list),
+        issuer_id=issuer_did(issuer),
+        valid_from=now,
+        revoked=revoked,
+        length=status_list.length,
+    )
+    status_list.document = sign(
+        document,
+        private_key=private_key(key),
+        verification_method=method_id(issuer, key),
+        created=document["validFrom"],
+        loader=offline_loader(),
+    )
+    status_list.save(update_fields=["document", "updated_at"])
+
+
+def status_list_with_room(issuer: Organization) -> StatusList:
+    """The issuer's newest status list with free positions (locked), or a new one."""
+    current = StatusList.objects.select_for_update().filter(issuer=issuer).order_by("-number").first()
+    if current is not None and current.allocations.count() < current.length // 2:
+        return current
+    number = (current.number + 1) if current else 1
+    status_list = StatusList.objects.create(issuer=issuer, number=number, length=MIN_LENGTH, document={})
+    _sign_status_list(status_list)
+    return status_list
+
+
+def _free_index(status_list: StatusList) -> int:
+    """A random unused position: neighbours in a list reveal nothing about issuing order.
+    Lists are replaced at half full, so a few tries always find a free one."""
+    used = set(status_list.allocations.values_list("index", flat=True))
+    while True:
+        index = secrets.randbelow(status_list.length)
+        if index not in used:
+            return index
+
+
+def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
+    """Revoke an award: its credential's status bit flips in the issuer's signed status list."""
+    if not reason.strip():
+        raise DomainError("Give the reason for revoking; the educator will see it.", field="reason")
+    with transaction.atomic():
+        award = (
+            Award.objects.select_for_update(of=("self",)).select_related("micro_credential__issuer").get(pk=award.pk)
+        )
+        if award.revoked_at is not None:
+            raise DomainError("This award is already revoked.")
+        award.revoked_at = timezone.now()
+        award.revocation_reason = reason.strip()
+        award.save(update_fields=["revoked_at", "revocation_reason"])
+        audit_record(
+            actor=actor,
+            action="award_revoke",
+            subject=award,
+            old_state="awarded",
+            new_state="revoked",
+            details={"reason": award.revocation_reason},
+        )
+        allocation = (
+            StatusAllocation.objects.filter(credential__award=award).select_related("status_list__issuer").first()
+        )
+        if allocation is not None:
+            status_list = (
+                StatusList.objects.select_for_update().select_related("issuer").get(pk=allocation.status_list_id)
+            )
+            _sign_status_list(status_list)
+    return award

@@ -6,6 +6,7 @@ app_name = "credentials"
 
 urlpatterns = [
     path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
+    path("issuers/<slug:slug>/status/<int:number>", views.status_list, name="status_list"),
     path("credentials/", views.wallet, name="wallet"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
     path("verify/", views.verify_page, name="verify"),

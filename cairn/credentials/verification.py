@@ -13,13 +13,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft201909Validator, FormatChecker
 
+from cairn.credentials.issuing import public_url
 from cairn.credentials.keys import local_controller
+from cairn.credentials.models import StatusAllocation, StatusList
 from cairn.credentials.openbadges.dataintegrity import verify
 from cairn.credentials.openbadges.jsonld import offline_loader
+from cairn.credentials.openbadges.statuslist import is_set
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,9 @@ def verify_credential(
     verdict.checks.append(schema_check(document))
     proof = verify(document, resolve=make_resolver(overrides), loader=offline_loader())
     verdict.checks.append(Check("proof", proof.ok, proof.reason))
+    status = status_check(document, overrides)
+    if status is not None:
+        verdict.checks.append(status)
     now = now or timezone.now()
     valid_from, valid_until = _date(document.get("validFrom")), _date(document.get("validUntil"))
     if valid_from is None:
@@ -121,3 +128,56 @@ def verify_credential(
     else:
         verdict.checks.append(Check("dates", True, "Within its validity period."))
     return verdict
+
+
+def _local_status_list(url: str) -> tuple[dict[str, Any], StatusList] | None:
+    """A status list this Cairn serves, read from its database instead of over HTTP."""
+    prefix = public_url("/")
+    if not url.startswith(prefix):
+        return None
+    try:
+        match = resolve("/" + url[len(prefix) :])
+    except Resolver404:
+        return None
+    if match.view_name != "credentials:status_list":
+        return None
+    found = StatusList.objects.filter(issuer__slug=match.kwargs["slug"], number=match.kwargs["number"]).first()
+    return (found.document, found) if found else None
+
+
+def status_check(document: dict[str, Any], overrides: Mapping[str, dict[str, Any]] | None) -> Check | None:
+    """W3C Bitstring Status List §3.3: is the credential revoked? None when it has no status."""
+    entry = document.get("credentialStatus")
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+        return Check("status", False, "Unsupported credentialStatus.")
+    url = str(entry.get("statusListCredential", ""))
+    local = _local_status_list(url)
+    list_document = (overrides or {}).get(url) or (local[0] if local else None)
+    if list_document is None:
+        return Check("status", False, f"The status list {url} cannot be checked without the network.")
+    proof = verify(list_document, resolve=make_resolver(overrides), loader=offline_loader())
+    if not proof.ok:
+        return Check("status", False, f"The status list's signature is not valid: {proof.reason}")
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if list_document.get("issuer") != issuer_id:
+        return Check("status", False, "The status list was not published by the credential's issuer.")
+    try:
+        index = int(entry.get("statusListIndex", ""))
+        revoked = is_set(str(list_document["credentialSubject"]["encodedList"]), index)
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check("status", False, f"The status entry cannot be read: {exc}")
+    if not revoked:
+        return Check("status", True, "Not revoked.")
+    when = ""
+    if local is not None:
+        allocation = (
+            StatusAllocation.objects.filter(status_list=local[1], index=index)
+            .select_related("credential__award")
+            .first()
+        )
+        if allocation is not None and allocation.credential.award.revoked_at:
+            when = f" on {allocation.credential.award.revoked_at:%B %-d, %Y}"
+    return Check("status", False, f"Revoked{when} by its issuer.")

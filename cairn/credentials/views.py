@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cairn.accounts.models import Organization
 from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.keys import did_document
-from cairn.credentials.models import Award, Credential
+from cairn.credentials.models import Award, Credential, StatusList
 from cairn.credentials.verification import verify_credential
 
 
@@ -92,3 +92,15 @@ def wallet(request: SignedInRequest) -> HttpResponse:
         .order_by("-awarded_at")
     )
     return render(request, "credentials/wallet.html", {"awards": awards})
+
+
+@require_GET
+def status_list(request: CairnRequest, slug: str, number: int) -> JsonResponse:
+    """The issuer's signed BitstringStatusListCredential (public; verifiers cache it briefly)."""
+    found = StatusList.objects.filter(issuer__slug=slug, number=number).first()
+    if found is None:
+        raise Http404("No such status list.")
+    response = JsonResponse(found.document, content_type="application/vc+ld+json")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

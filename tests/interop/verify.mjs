@@ -1,7 +1,8 @@
 // Independent verification of credentials with Digital Bazaar's reference libraries, offline.
 // Usage: node verify.mjs BUNDLE.json
 //   BUNDLE = {"documents": {url: document, ...}, "credentials": [credential, ...]}
-// Prints one JSON line per credential: {"verified": bool, "error": "..."}.
+// Prints one JSON line per credential: {"verified": bool, "revoked": bool|null, "error": "..."}.
+// (The library reports a revoked credential as verified; revocation is in its status result.)
 // Every URL is served from the bundled contexts or the bundle's documents; anything else throws.
 import fs from 'node:fs';
 import * as vc from '@digitalbazaar/vc';
@@ -45,9 +46,10 @@ for(const credential of bundle.credentials) {
         (options => checkStatus({...options, suite, documentLoader, verifyMatchingIssuers: true})) : undefined,
     });
     const errors = result.error && (result.error.errors || [result.error]).map(e => e.message).join('; ');
-    line = {verified: result.verified, error: errors || ''};
+    const revoked = result.statusResult ? Boolean(result.statusResult.results?.[0]?.status) : null;
+    line = {verified: result.verified, revoked, error: errors || ''};
   } catch(e) {
-    line = {verified: false, error: String(e && e.message || e)};
+    line = {verified: false, revoked: null, error: String(e && e.message || e)};
   }
   console.log(JSON.stringify(line));
 }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cairn.credentials.keys import did_document, issuer_did
-from cairn.credentials.services import award_issue_credential
+from cairn.credentials.services import award_issue_credential, award_revoke
 from cairn.credentials.tests.test_dataintegrity import _interop
 from cairn.credentials.tests.test_issuing import earn
 
@@ -42,13 +42,23 @@ def test_the_reference_libraries_verify_cairn_credentials_and_reject_a_tampered_
     educator, assessor, district_a, mini_catalog, tmp_path
 ):
     award = earn(educator, assessor, district_a)
-    credential = award_issue_credential(award_id=award.pk).document
+    issued = award_issue_credential(award_id=award.pk)
+    credential = issued.document
     tampered = copy.deepcopy(credential)
     tampered["credentialSubject"]["achievement"]["name"] = "Something I did not earn"
     vector, controller = _interop()
-    issuer = district_a
-    documents = {issuer_did(issuer): did_document(issuer), controller["id"]: controller}
+    status_list = issued.status.status_list
+    documents = {
+        issuer_did(district_a): did_document(district_a),
+        controller["id"]: controller,
+        credential["credentialStatus"]["statusListCredential"]: status_list.document,
+    }
     results = reference_verify([credential, tampered, vector], documents, tmp_path)
-    assert results[0] == {"verified": True, "error": ""}
+    assert results[0] == {"verified": True, "revoked": False, "error": ""}
     assert results[1]["verified"] is False
     assert results[2]["verified"] is True  # the same harness accepts 1EdTech's vector
+
+    award_revoke(actor=None, award=award, reason="Evidence was not the educator's own.")
+    status_list.refresh_from_db()
+    documents[credential["credentialStatus"]["statusListCredential"]] = status_list.document
+    assert reference_verify([credential], documents, tmp_path)[0]["revoked"] is True

@@ -1,0 +1,50 @@
+from urllib.parse import urlsplit
+
+import pytest
+
+from cairn.core.errors import DomainError
+from cairn.core.models import AuditEvent
+from cairn.credentials.models import StatusAllocation
+from cairn.credentials.openbadges.statuslist import MIN_LENGTH, encode, is_set
+from cairn.credentials.services import award_issue_credential, award_revoke
+from cairn.credentials.tests.test_issuing import earn
+from cairn.credentials.verification import verify_credential
+
+
+def test_the_bitstring_sets_exactly_the_revoked_positions():
+    encoded = encode({0, 7, 8, MIN_LENGTH - 1})
+    assert [is_set(encoded, i) for i in (0, 1, 7, 8, 9, MIN_LENGTH - 1)] == [True, False, True, True, False, True]
+
+
+def test_a_credential_gets_a_random_position_in_its_issuers_status_list(educator, assessor, district_a, mini_catalog):
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    allocation = StatusAllocation.objects.get(credential=credential)
+    entry = credential.document["credentialStatus"]
+    assert entry["statusListIndex"] == str(allocation.index)
+    assert entry["statusListCredential"].endswith("/issuers/district-a/status/1")
+
+
+def test_revoking_flips_the_bit_and_the_verifier_says_revoked_with_the_date(
+    client, coordinator_a, educator, assessor, district_a, mini_catalog
+):
+    award = earn(educator, assessor, district_a)
+    credential = award_issue_credential(award_id=award.pk)
+    assert {c.name: c.ok for c in verify_credential(credential.document).checks}["status"] is True
+    award_revoke(actor=coordinator_a, award=award, reason="Plagiarised evidence.")
+    status = {c.name: c for c in verify_credential(credential.document).checks}["status"]
+    assert not status.ok and status.message.startswith("Revoked on ")
+    event = AuditEvent.objects.get(action="award_revoke")
+    assert (event.actor, event.details) == (coordinator_a, {"reason": "Plagiarised evidence."})
+    served = client.get(urlsplit(credential.document["credentialStatus"]["statusListCredential"]).path)
+    index = int(credential.document["credentialStatus"]["statusListIndex"])
+    assert is_set(served.json()["credentialSubject"]["encodedList"], index)
+    assert verify_credential(served.json()).checks[1].ok  # the list itself is signed
+
+
+def test_an_award_is_revoked_once_and_only_with_a_reason(educator, assessor, district_a, mini_catalog):
+    award = earn(educator, assessor, district_a)
+    with pytest.raises(DomainError, match="reason"):
+        award_revoke(actor=None, award=award, reason="  ")
+    award_revoke(actor=None, award=award, reason="Mistake.")
+    with pytest.raises(DomainError, match="already revoked"):
+        award_revoke(actor=None, award=award, reason="Again.")
