@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cairn.accounts.models import Organization, User
 from cairn.catalog.models import MicroCredential, RequirementKind
+from cairn.credentials.models import Award
+from cairn.credentials.services import award_issue_credential, award_revoke
 from cairn.earning import services as earning
 from cairn.earning.models import Pursuit
 from cairn.review import services as review
@@ -49,8 +51,9 @@ def qualify_assessors(assessors: list[User]) -> None:
             review.qualification_grant(actor=None, assessor=assessor, issuer=issuer)
 
 
-def load_demo_earning(*, educator: User, assessor: User) -> list[str]:
-    """Run once per demo educator: returns lines describing what was created."""
+def load_demo_earning(*, educator: User, assessor: User, revoked: bool = False) -> list[str]:
+    """Run once per demo educator: returns lines describing what was created. Credentials are
+    signed at once here (normally the background worker does it after the decision)."""
     if Pursuit.objects.filter(educator=educator).exists():
         return []
     stack = ["performance-assessment-design", "competency-based-rubric-design", "performance-assessment-validation"]
@@ -67,5 +70,13 @@ def load_demo_earning(*, educator: User, assessor: User) -> list[str]:
             continue
         earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
         _decide(assessor, earned=outcome == "earned")
+        if outcome == "earned":
+            award = Award.objects.get(pursuit=pursuit)
+            award_issue_credential(award_id=award.pk)
+            if revoked:
+                award_revoke(
+                    actor=None, award=award, reason="Demo: the evidence was found to be another teacher's work."
+                )
+                outcome = "earned, then revoked"
         lines.append(f"{educator.email}: “{mc}” {outcome.replace('_', ' ')}")
     return lines

@@ -20,7 +20,7 @@ from cairn.credentials.openbadges.statuslist import MIN_LENGTH, compose_status_l
 def award_issue_credential(*, award_id: int) -> Credential | None:
     """Compose and sign the award's Open Badges 3.0 credential, exactly once: the award row is
     locked, and an award that already has its credential is left as it is. None if the award
-    no longer exists."""
+    no longer exists or was revoked before its credential was made."""
     with transaction.atomic():
         award = (
             Award.objects.select_for_update(of=("self",))
@@ -28,8 +28,8 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
             .filter(pk=award_id)
             .first()
         )
-        if award is None:
-            return None
+        if award is None or award.revoked_at is not None:
+            return None  # a revoked award gets no credential
         existing = Credential.objects.filter(award=award).first()
         if existing is not None:
             return existing

@@ -2,16 +2,22 @@ import json
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cairn.accounts.models import Organization
+from cairn.accounts.selectors import issuers_authored_by
+from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.keys import did_document
 from cairn.credentials.models import Award, Credential, StatusList
+from cairn.credentials.services import award_revoke
 from cairn.credentials.verification import verify_credential
 
 
@@ -104,3 +110,35 @@ def status_list(request: CairnRequest, slug: str, number: int) -> JsonResponse:
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _issued_awards(request: SignedInRequest) -> Any:
+    issuers = issuers_authored_by(request.user)
+    if not issuers.exists():
+        raise Http404("You do not administer an issuer.")
+    return Award.objects.filter(micro_credential__issuer__in=issuers)
+
+
+@login_required
+def issued(request: SignedInRequest) -> HttpResponse:
+    """Issuer administrators: the awards their issuers made, newest first, with revocation."""
+    awards = (
+        _issued_awards(request)
+        .select_related("version", "micro_credential__issuer", "educator", "credential")
+        .order_by("-awarded_at", "-id")
+    )
+    page = Paginator(awards, settings.CAIRN_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "credentials/issued.html", {"page": page})
+
+
+@login_required
+@require_POST
+def revoke(request: SignedInRequest, award_id: int) -> HttpResponse:
+    award = get_object_or_404(_issued_awards(request), pk=award_id)
+    try:
+        award_revoke(actor=request.user, award=award, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Revoked “{award.version.title}” for {award.educator.email}.")
+    return redirect("credentials:issued")

@@ -48,3 +48,31 @@ def test_an_award_is_revoked_once_and_only_with_a_reason(educator, assessor, dis
     award_revoke(actor=None, award=award, reason="Mistake.")
     with pytest.raises(DomainError, match="already revoked"):
         award_revoke(actor=None, award=award, reason="Again.")
+
+
+def test_an_issuer_author_revokes_through_the_page_and_the_educator_sees_why(
+    client, author_a, educator, assessor, district_a, mini_catalog
+):
+    award = earn(educator, assessor, district_a)
+    award_issue_credential(award_id=award.pk)
+    client.force_login(author_a)
+    assert "educator@a.test" in client.get("/credentials/issued/").content.decode()
+    empty = client.post(f"/credentials/issued/{award.pk}/revoke/", {"reason": ""}, follow=True)
+    assert "Give the reason for revoking" in empty.content.decode()
+    client.post(f"/credentials/issued/{award.pk}/revoke/", {"reason": "Evidence was copied."})
+    award.refresh_from_db()
+    assert award.revoked_at is not None
+    client.force_login(educator)
+    assert "Evidence was copied." in client.get("/credentials/").content.decode()
+
+
+def test_an_author_of_another_issuer_or_an_outsider_cannot_revoke(
+    client, author_b, outsider, educator, assessor, district_a, mini_catalog
+):
+    award = earn(educator, assessor, district_a)
+    for person in (author_b, outsider):
+        client.force_login(person)
+        assert client.post(f"/credentials/issued/{award.pk}/revoke/", {"reason": "x"}).status_code == 404
+    assert client.get("/credentials/issued/").status_code == 404
+    award.refresh_from_db()
+    assert award.revoked_at is None

@@ -67,6 +67,10 @@ class Command(BaseCommand):
         activity = load_demo_earning(
             educator=User.objects.get(email="educator@upstate.cairn.test"), assessor=assessors[0]
         )
+        # Lowcountry's educator earned one too, which its issuer later revoked.
+        activity += load_demo_earning(
+            educator=User.objects.get(email="educator@lowcountry.cairn.test"), assessor=assessors[1], revoked=True
+        )
         for line in activity:
             self.stdout.write("Demo activity: " + line)
 
