@@ -76,3 +76,18 @@ def test_an_author_of_another_issuer_or_an_outsider_cannot_revoke(
     assert client.get("/credentials/issued/").status_code == 404
     award.refresh_from_db()
     assert award.revoked_at is None
+
+
+def test_export_writes_credentials_did_documents_and_status_lists(
+    tmp_path, educator, assessor, district_a, mini_catalog
+):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    call_command("credential_export", "--out", str(tmp_path), stdout=io.StringIO())
+    assert json.loads((tmp_path / f"{credential.public_id}.json").read_text()) == credential.document
+    assert json.loads((tmp_path / "did" / "district-a.json").read_text())["id"].endswith(":issuers:district-a")
+    assert (tmp_path / "status" / "district-a-1.json").exists()
