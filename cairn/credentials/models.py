@@ -53,6 +53,8 @@ class Credential(models.Model):
     salt = models.CharField(max_length=64, help_text="Salt of the hashed email in credentialSubject.identifier.")
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
     issued_at = models.DateTimeField(auto_now_add=True)
+    # Private until its holder shares it: then its page and JSON are open to anyone with the link.
+    is_public = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

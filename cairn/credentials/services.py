@@ -142,3 +142,18 @@ def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
             )
             _sign_status_list(status_list)
     return award
+
+
+def credential_share(*, educator: User, credential: Credential, public: bool) -> Credential:
+    """The holder makes their credential public (anyone with the link) or private again."""
+    with transaction.atomic():
+        credential = Credential.objects.select_for_update().select_related("award").get(pk=credential.pk)
+        if credential.award.educator_id != educator.pk:
+            raise DomainError("Only the credential's holder can share it.")
+        if credential.is_public != public:
+            old = "public" if credential.is_public else "private"
+            credential.is_public = public
+            credential.save(update_fields=["is_public"])
+            new = "public" if public else "private"
+            audit_record(actor=educator, action="credential_share", subject=credential, old_state=old, new_state=new)
+    return credential

@@ -11,6 +11,8 @@ urlpatterns = [
     path("credentials/issued/", views.issued, name="issued"),
     path("credentials/issued/<int:award_id>/revoke/", views.revoke, name="revoke"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
+    path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),
+    path("credentials/<uuid:public_id>/share/", views.credential_share_view, name="share"),
     path("verify/", views.verify_page, name="verify"),
     path("api/verify", views.verify_api, name="verify_api"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,9 +16,10 @@ from cairn.accounts.models import Organization
 from cairn.accounts.selectors import issuers_authored_by
 from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
+from cairn.credentials.issuing import public_url
 from cairn.credentials.keys import did_document
 from cairn.credentials.models import Award, Credential, StatusList
-from cairn.credentials.services import award_revoke
+from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
 
 
@@ -33,13 +35,50 @@ def issuer_did_document(request: CairnRequest, slug: str) -> JsonResponse:
     return response
 
 
+def access_credential(request: CairnRequest, public_id: UUID) -> Credential:
+    """A credential for its holder, or for anyone once the holder made it public; else 404."""
+    credential = (
+        Credential.objects.select_related("award__version", "award__micro_credential__issuer")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if credential is None or not (credential.is_public or credential.award.educator_id == request.user.pk):
+        raise Http404("No such credential.")
+    return credential
+
+
+@require_GET
+def credential_page(request: CairnRequest, public_id: UUID) -> HttpResponse:
+    """The credential as a page: what was earned, from whom, and whether it verifies now."""
+    credential = access_credential(request, public_id)
+    return render(
+        request,
+        "credentials/credential.html",
+        {
+            "credential": credential,
+            "award": credential.award,
+            "verdict": verify_credential(credential.document),
+            "share_url": public_url(reverse("credentials:credential", args=[credential.public_id])),
+            "is_holder": credential.award.educator_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def credential_share_view(request: SignedInRequest, public_id: UUID) -> HttpResponse:
+    credential = get_object_or_404(Credential, public_id=public_id, award__educator=request.user)
+    public = request.POST.get("public") == "1"
+    credential_share(educator=request.user, credential=credential, public=public)
+    messages.success(request, "Anyone with the link can now see and verify it." if public else "It is private again.")
+    return redirect("credentials:wallet")
+
+
 @require_GET
 def credential_json(request: CairnRequest, public_id: UUID) -> JsonResponse:
     """The signed credential. Private by default: only its holder may download it until they
     choose to make it public (the wallet's sharing switch)."""
-    credential = Credential.objects.select_related("award").filter(public_id=public_id).first()
-    if credential is None or credential.award.educator_id != getattr(request.user, "pk", None):
-        raise Http404("No such credential.")
+    credential = access_credential(request, public_id)
     response = JsonResponse(credential.document, content_type="application/ld+json")
     response["Content-Disposition"] = f'attachment; filename="credential-{public_id}.json"'
     return response
@@ -58,6 +97,15 @@ def _parse_credential(text: str) -> tuple[Any, str]:
 def verify_page(request: CairnRequest) -> HttpResponse:
     """Anyone can paste or upload a credential and see each check's result."""
     verdict, error, text = None, "", ""
+    shared = request.GET.get("credential", "")
+    if request.method == "GET" and shared:
+        try:
+            document = access_credential(request, UUID(shared)).document
+        except (ValueError, Http404):
+            error = "That credential link is not public or does not exist."
+        else:
+            text = json.dumps(document, indent=2)
+            verdict = verify_credential(document)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is not None:

@@ -91,3 +91,22 @@ def test_export_writes_credentials_did_documents_and_status_lists(
     assert json.loads((tmp_path / f"{credential.public_id}.json").read_text()) == credential.document
     assert json.loads((tmp_path / "did" / "district-a.json").read_text())["id"].endswith(":issuers:district-a")
     assert (tmp_path / "status" / "district-a-1.json").exists()
+
+
+def test_a_credential_is_private_until_its_holder_shares_it(
+    client, educator, assessor, outsider, district_a, mini_catalog
+):
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    page = f"/credentials/{credential.public_id}/"
+    assert client.get(page).status_code == 404
+    assert client.get(f"/verify/?credential={credential.public_id}").content.decode().count("not public") == 1
+    client.force_login(outsider)
+    assert client.post(f"/credentials/{credential.public_id}/share/", {"public": "1"}).status_code == 404
+    client.force_login(educator)
+    assert "Only you can see this page" in client.get(page).content.decode()
+    client.post(f"/credentials/{credential.public_id}/share/", {"public": "1"})
+    client.logout()
+    body = client.get(page).content.decode()
+    assert "✓ Verified" in body and "Performance Assessment Design" in body
+    assert client.get(f"/credentials/{credential.public_id}.json").json() == credential.document
+    assert "This credential is valid" in client.get(f"/verify/?credential={credential.public_id}").content.decode()
