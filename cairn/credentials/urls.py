@@ -13,6 +13,7 @@ urlpatterns = [
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
     path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),
     path("credentials/<uuid:public_id>/share/", views.credential_share_view, name="share"),
+    path("credentials/<uuid:public_id>/certificate/", views.certificate, name="certificate"),
     path("verify/", views.verify_page, name="verify"),
     path("api/verify", views.verify_api, name="verify_api"),
 ]

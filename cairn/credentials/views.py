@@ -1,5 +1,6 @@
 import json
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.conf import settings
@@ -51,15 +52,46 @@ def access_credential(request: CairnRequest, public_id: UUID) -> Credential:
 def credential_page(request: CairnRequest, public_id: UUID) -> HttpResponse:
     """The credential as a page: what was earned, from whom, and whether it verifies now."""
     credential = access_credential(request, public_id)
+    award = credential.award
+    share_url = public_url(reverse("credentials:credential", args=[credential.public_id]))
+    linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": award.version.title,
+            "organizationName": award.micro_credential.issuer.name,
+            "issueYear": award.awarded_at.year,
+            "issueMonth": award.awarded_at.month,
+            "certUrl": share_url,
+            "certId": str(credential.public_id),
+        }
+    )
     return render(
         request,
         "credentials/credential.html",
         {
             "credential": credential,
-            "award": credential.award,
+            "award": award,
             "verdict": verify_credential(credential.document),
+            "share_url": share_url,
+            "linkedin_url": linkedin,
+            "image_url": public_url(reverse("catalog:image", args=[award.micro_credential.slug, award.version.number])),
+            "is_holder": award.educator_id == request.user.pk,
+        },
+    )
+
+
+@require_GET
+def certificate(request: CairnRequest, public_id: UUID) -> HttpResponse:
+    """A printable certificate of the award (the signed JSON remains the proof)."""
+    credential = access_credential(request, public_id)
+    return render(
+        request,
+        "credentials/certificate.html",
+        {
+            "credential": credential,
+            "award": credential.award,
+            "educator": credential.award.educator,
             "share_url": public_url(reverse("credentials:credential", args=[credential.public_id])),
-            "is_holder": credential.award.educator_id == request.user.pk,
         },
     )
 

@@ -110,3 +110,28 @@ def test_a_credential_is_private_until_its_holder_shares_it(
     assert "✓ Verified" in body and "Performance Assessment Design" in body
     assert client.get(f"/credentials/{credential.public_id}.json").json() == credential.document
     assert "This credential is valid" in client.get(f"/verify/?credential={credential.public_id}").content.decode()
+
+
+def test_the_holder_gets_share_tools_and_a_printable_certificate(client, educator, assessor, district_a, mini_catalog):
+    from cairn.credentials.services import credential_share
+
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    credential_share(educator=educator, credential=credential, public=True)
+    client.force_login(educator)
+    body = client.get(f"/credentials/{credential.public_id}/").content.decode()
+    assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in body
+    assert "Copy link" in body and "Email signature (HTML)" in body
+    certificate = client.get(f"/credentials/{credential.public_id}/certificate/").content.decode()
+    assert "has earned the micro-credential" in certificate and "Performance Assessment Design" in certificate
+
+
+def test_issuing_never_touches_the_network(educator, assessor, district_a, mini_catalog, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    assert verify_credential(credential.document).ok
