@@ -107,7 +107,8 @@ def canonicalize(document: dict[str, Any], loader: DocumentLoader) -> str:
             names = ", ".join(sorted({str(d.get("property", d)) if isinstance(d, dict) else str(d) for d in dropped}))
             raise JsonLdRefused(f"terms not defined by the document's contexts: {names}")
         _check_absolute(expanded)
-        nquads = jsonld.to_rdf(document, {**options, "format": "application/n-quads"})
+        # The RDF comes from the expansion already made: expanding twice was half the time.
+        nquads = jsonld.to_rdf(expanded, {**options, "format": "application/n-quads"})
     except JsonLdError as exc:
         url = _unknown_url(exc)
         if url:
