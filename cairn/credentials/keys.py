@@ -89,3 +89,14 @@ def local_controller(did: str) -> dict[str, Any] | None:
         return None
     issuer = Organization.objects.filter(slug=did[len(prefix) :], is_issuer=True).first()
     return did_document(issuer) if issuer else None
+
+
+def instance_did_document(base_url: str) -> dict[str, Any]:
+    """did:web:<host> of the Cairn instance itself. Issuers sign with their own DIDs below it
+    (did:web:<host>:issuers:<slug>); this document ties the host to the site (LinkedDomains)."""
+    did = instance_did()
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": did,
+        "service": [{"id": f"{did}#site", "type": "LinkedDomains", "serviceEndpoint": base_url}],
+    }

@@ -5,6 +5,7 @@ from cairn.credentials import views
 app_name = "credentials"
 
 urlpatterns = [
+    path(".well-known/did.json", views.instance_did, name="instance_did"),
     path("issuers/<slug:slug>/did.json", views.issuer_did_document, name="issuer_did"),
     path("issuers/<slug:slug>/status/<int:number>", views.status_list, name="status_list"),
     path("credentials/", views.wallet, name="wallet"),

@@ -18,7 +18,7 @@ from cairn.accounts.selectors import issuers_authored_by
 from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.issuing import public_url
-from cairn.credentials.keys import did_document
+from cairn.credentials.keys import did_document, instance_did_document
 from cairn.credentials.models import Award, Credential, StatusList
 from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
@@ -178,6 +178,13 @@ def wallet(request: SignedInRequest) -> HttpResponse:
         .order_by("-awarded_at")
     )
     return render(request, "credentials/wallet.html", {"awards": awards})
+
+
+@require_GET
+def instance_did(request: CairnRequest) -> JsonResponse:
+    response = JsonResponse(instance_did_document(public_url("/")), content_type="application/did+ld+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_GET

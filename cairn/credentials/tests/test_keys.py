@@ -43,3 +43,10 @@ def test_rotating_adds_a_key_and_keeps_the_old_one_in_the_did_document(district_
 
 def test_an_unknown_issuer_has_no_did_document(client, db):
     assert client.get("/issuers/nobody/did.json").status_code == 404
+
+
+def test_the_instance_did_document_is_served_at_the_well_known_path(client, db, settings):
+    settings.CAIRN_PUBLIC_HOST = "localhost:8000"
+    document = client.get("/.well-known/did.json").json()
+    assert document["id"] == "did:web:localhost%3A8000"
+    assert document["service"][0]["serviceEndpoint"] == "http://localhost:8000/"
