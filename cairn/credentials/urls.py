@@ -16,5 +16,8 @@ urlpatterns = [
     path("credentials/<uuid:public_id>/share/", views.credential_share_view, name="share"),
     path("credentials/<uuid:public_id>/certificate/", views.certificate, name="certificate"),
     path("verify/", views.verify_page, name="verify"),
+    path("ob2/issuers/<slug:slug>", views.ob2_issuer, name="ob2_issuer"),
+    path("ob2/badges/<slug:slug>/v<int:number>", views.ob2_badge, name="ob2_badge"),
+    path("ob2/assertions/<uuid:public_id>", views.ob2_assertion, name="ob2_assertion"),
     path("api/verify", views.verify_api, name="verify_api"),
 ]

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cairn.accounts.models import Organization
 from cairn.accounts.selectors import issuers_authored_by
+from cairn.catalog.access import access_micro_credential_version
 from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.issuing import public_url
 from cairn.credentials.keys import did_document, instance_did_document
 from cairn.credentials.models import Award, Credential, StatusList
+from cairn.credentials.openbadges import ob2
 from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
 
@@ -229,3 +231,72 @@ def revoke(request: SignedInRequest, award_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Revoked “{award.version.title}” for {award.educator.email}.")
     return redirect("credentials:issued")
+
+
+def _ob2_issuer_url(slug: str) -> str:
+    return public_url(reverse("credentials:ob2_issuer", args=[slug]))
+
+
+def _ob2_badge_url(slug: str, number: int) -> str:
+    return public_url(reverse("credentials:ob2_badge", args=[slug, number]))
+
+
+@require_GET
+def ob2_issuer(request: CairnRequest, slug: str) -> JsonResponse:
+    issuer = get_object_or_404(Organization, slug=slug, is_issuer=True)
+    website = issuer.url or public_url(reverse("catalog:list") + f"?issuer={issuer.slug}")
+    return JsonResponse(
+        ob2.issuer_document(url=_ob2_issuer_url(slug), name=issuer.name, website=website, email=issuer.email),
+        content_type="application/ld+json",
+    )
+
+
+@require_GET
+def ob2_badge(request: CairnRequest, slug: str, number: int) -> JsonResponse:
+    version = access_micro_credential_version(request.user, slug, number)
+    if version.status == "draft":
+        raise Http404("No such badge.")
+    criteria_url = public_url(reverse("catalog:micro_credential", args=[slug]) + f"?version={number}")
+    alignments = [
+        {
+            "targetName": item.title,
+            "targetUrl": public_url(reverse("catalog:list") + f"?item={item.pk}"),
+            "targetCode": item.code,
+        }
+        for item in version.alignments.all()
+    ]
+    narrative = "\n".join(f"{r.title}" for r in version.requirements.all())
+    return JsonResponse(
+        ob2.badge_class_document(
+            url=_ob2_badge_url(slug, number),
+            name=version.title,
+            description=version.competency,
+            image_url=public_url(reverse("catalog:image", args=[slug, number])),
+            criteria_url=criteria_url,
+            criteria_narrative=narrative,
+            issuer_url=_ob2_issuer_url(version.micro_credential.issuer.slug),
+            alignments=alignments,
+        ),
+        content_type="application/ld+json",
+    )
+
+
+@require_GET
+def ob2_assertion(request: CairnRequest, public_id: UUID) -> JsonResponse:
+    """Hosted assertion of a public credential (private ones are 404, revoked ones 410)."""
+    credential = access_credential(request, public_id)
+    award = credential.award
+    url = public_url(reverse("credentials:ob2_assertion", args=[public_id]))
+    if award.revoked_at is not None:
+        return JsonResponse(ob2.revoked_assertion(url=url, reason=award.revocation_reason), status=410)
+    subject = credential.document["credentialSubject"]["identifier"][0]
+    return JsonResponse(
+        ob2.assertion_document(
+            url=url,
+            badge_url=_ob2_badge_url(award.micro_credential.slug, award.version.number),
+            identity_hash=subject["identityHash"],
+            salt=credential.salt,
+            issued_on=credential.document["validFrom"],
+        ),
+        content_type="application/ld+json",
+    )

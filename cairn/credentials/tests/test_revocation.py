@@ -135,3 +135,24 @@ def test_issuing_never_touches_the_network(educator, assessor, district_a, mini_
     monkeypatch.setattr(socket, "create_connection", refuse)
     credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
     assert verify_credential(credential.document).ok
+
+
+def test_open_badges_2_hosted_documents_for_a_public_credential(client, educator, assessor, district_a, mini_catalog):
+    from cairn.credentials.openbadges.compose import hash_identity
+    from cairn.credentials.services import credential_share
+
+    award = earn(educator, assessor, district_a)
+    credential = award_issue_credential(award_id=award.pk)
+    url = f"/ob2/assertions/{credential.public_id}"
+    assert client.get(url).status_code == 404  # private
+    credential_share(educator=educator, credential=credential, public=True)
+    assertion = client.get(url).json()
+    assert assertion["type"] == "Assertion" and assertion["verification"] == {"type": "hosted"}
+    assert assertion["recipient"]["identity"] == hash_identity("educator@a.test", assertion["recipient"]["salt"])
+    badge = client.get(urlsplit(assertion["badge"]).path).json()
+    assert badge["type"] == "BadgeClass" and badge["name"] == "Performance Assessment Design"
+    issuer = client.get(urlsplit(badge["issuer"]).path).json()
+    assert issuer["type"] == "Issuer" and issuer["name"] == "District A"
+    award_revoke(actor=None, award=award, reason="Withdrawn by the issuer.")
+    gone = client.get(url)
+    assert gone.status_code == 410 and gone.json()["revoked"] is True
