@@ -13,6 +13,7 @@ urlpatterns = [
     path("credentials/issued/<int:award_id>/revoke/", views.revoke, name="revoke"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),
     path("credentials/<uuid:public_id>/", views.credential_page, name="credential"),
+    path("credentials/<uuid:public_id>/badge.png", views.baked_badge, name="baked_badge"),
     path("credentials/<uuid:public_id>/share/", views.credential_share_view, name="share"),
     path("credentials/<uuid:public_id>/certificate/", views.certificate, name="certificate"),
     path("verify/", views.verify_page, name="verify"),

@@ -21,7 +21,7 @@ from cairn.core.http import CairnRequest, SignedInRequest
 from cairn.credentials.issuing import public_url
 from cairn.credentials.keys import did_document, instance_did_document
 from cairn.credentials.models import Award, Credential, StatusList
-from cairn.credentials.openbadges import ob2
+from cairn.credentials.openbadges import baking, ob2
 from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
 
@@ -300,3 +300,16 @@ def ob2_assertion(request: CairnRequest, public_id: UUID) -> JsonResponse:
         ),
         content_type="application/ld+json",
     )
+
+
+@require_GET
+def baked_badge(request: CairnRequest, public_id: UUID) -> HttpResponse:
+    """The badge as a PNG with the Open Badges 2.0 assertion URL baked in (for the holder, or
+    anyone once it is public)."""
+    credential = access_credential(request, public_id)
+    award = credential.award
+    image = baking.emblem_png(title=award.version.title, issuer_slug=award.micro_credential.issuer.slug)
+    png = baking.bake(image, public_url(reverse("credentials:ob2_assertion", args=[public_id])))
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="badge-{award.micro_credential.slug}.png"'
+    return response

@@ -156,3 +156,15 @@ def test_open_badges_2_hosted_documents_for_a_public_credential(client, educator
     award_revoke(actor=None, award=award, reason="Withdrawn by the issuer.")
     gone = client.get(url)
     assert gone.status_code == 410 and gone.json()["revoked"] is True
+
+
+def test_the_baked_badge_png_carries_the_assertion_url(client, educator, assessor, district_a, mini_catalog):
+    from cairn.credentials.openbadges.baking import baked_url
+
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    client.force_login(educator)
+    response = client.get(f"/credentials/{credential.public_id}/badge.png")
+    assert response["Content-Type"] == "image/png" and response.content.startswith(b"\x89PNG")
+    assert baked_url(response.content).endswith(f"/ob2/assertions/{credential.public_id}")
+    client.logout()
+    assert client.get(f"/credentials/{credential.public_id}/badge.png").status_code == 404  # private
