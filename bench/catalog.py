@@ -66,8 +66,9 @@ def _setup_django(data_dir: Path) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
-def _create_database(data_dir: Path, label: str) -> str:
-    """A fresh, migrated database for one catalog size; returns the name to restore after."""
+def create_database(data_dir: Path, label: str, db_name: str = BENCH_DB_NAME) -> str:
+    """A fresh, migrated database for one size (a SQLite file named after ``label``, or the
+    PostgreSQL database ``db_name``); returns the name to restore after."""
     from django.db import connection
 
     test_settings = connection.settings_dict.setdefault("TEST", {})
@@ -75,15 +76,15 @@ def _create_database(data_dir: Path, label: str) -> str:
         # A real file (not Django's default in-memory test database) with the project's PRAGMAs.
         test_settings["NAME"] = str(data_dir / f"bench-{label}.sqlite3")
     else:
-        if connection.settings_dict["NAME"] == BENCH_DB_NAME:
-            raise RuntimeError(f"DATABASE_URL names {BENCH_DB_NAME!r}, the database this benchmark drops; use another.")
-        test_settings["NAME"] = BENCH_DB_NAME
+        if connection.settings_dict["NAME"] == db_name:
+            raise RuntimeError(f"DATABASE_URL names {db_name!r}, the database this benchmark drops; use another.")
+        test_settings["NAME"] = db_name
     old_name = str(connection.settings_dict["NAME"])
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return old_name
 
 
-def _drop_database(old_name: str) -> None:
+def drop_database(old_name: str) -> None:
     from django.db import connection
 
     connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -161,7 +162,7 @@ def _run_size(data_dir: Path, n_mc: int, n_stacks: int, warmups: int, runs: int,
     from bench import datagen
 
     label = f"{n_mc}x{n_stacks}"
-    old_name = _create_database(data_dir, label)
+    old_name = create_database(data_dir, label)
     try:
         start = time.perf_counter()
         made = datagen.generate(n_mc, n_stacks, seed=seed)
@@ -202,7 +203,7 @@ def _run_size(data_dir: Path, n_mc: int, n_stacks: int, warmups: int, runs: int,
             results.append(result)
         return results
     finally:
-        _drop_database(old_name)
+        drop_database(old_name)
 
 
 def _verdicts(results: list[Result]) -> list[tuple[str, str, str]]:

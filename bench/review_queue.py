@@ -35,7 +35,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(REPO_ROOT))
 
-from bench.catalog import _database_description, _percentile, _setup_django, _SqlTimer  # noqa: E402
+from bench.catalog import (  # noqa: E402
+    _database_description,
+    _percentile,
+    _setup_django,
+    _SqlTimer,
+    create_database,
+    drop_database,
+)
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -63,29 +70,6 @@ class Result:
     sql_ms: float
     note: str = ""
     error: str = ""
-
-
-def _create_database(data_dir: Path, label: str) -> str:
-    """A fresh, migrated database for one size; returns the name to restore after."""
-    from django.db import connection
-
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        # A real file (not Django's default in-memory test database) with the project's PRAGMAs.
-        test_settings["NAME"] = str(data_dir / f"bench-review-{label}.sqlite3")
-    else:
-        if connection.settings_dict["NAME"] == BENCH_DB_NAME:
-            raise RuntimeError(f"DATABASE_URL names {BENCH_DB_NAME!r}, the database this benchmark drops; use another.")
-        test_settings["NAME"] = BENCH_DB_NAME
-    old_name = str(connection.settings_dict["NAME"])
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return old_name
-
-
-def _drop_database(old_name: str) -> None:
-    from django.db import connection
-
-    connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _analyze() -> None:
@@ -280,7 +264,7 @@ def _run_size(data_dir: Path, size: int, args: argparse.Namespace, *, largest: b
     from cairn.review import services
     from cairn.review.selectors import queue_page_rows
 
-    old_name = _create_database(data_dir, str(size))
+    old_name = create_database(data_dir, f"review-{size}", BENCH_DB_NAME)
     results: list[Result] = []
     plans: list[Plan] = []
     try:
@@ -388,7 +372,7 @@ def _run_size(data_dir: Path, size: int, args: argparse.Namespace, *, largest: b
             plans = _claim_plans(people) + _page_plans(clients)
         return results, plans
     finally:
-        _drop_database(old_name)
+        drop_database(old_name)
 
 
 def _verdicts(results: list[Result]) -> list[tuple[str, str, str]]:
