@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalog/mc/<slug:slug>/v<int:number>/image", views.micro_credential_image, name="image"),
     path("catalog/stacks/", views.stack_list, name="stacks"),
     path("catalog/stacks/<slug:slug>/", views.stack_detail, name="stack"),
+    path("catalog/stacks/<slug:slug>/image", views.stack_image, name="stack_image"),
     path("catalog/pathways/", views.pathway_list, name="pathways"),
     path("catalog/pathways/<slug:slug>/", views.pathway_detail, name="pathway"),
     path("author/", author_views.author_home, name="author_home"),

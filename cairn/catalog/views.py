@@ -81,9 +81,21 @@ def micro_credential_image(request: CairnRequest, slug: str, number: int) -> Htt
     version = access_micro_credential_version(request.user, slug, number)
     if version.image:
         return FileResponse(version.image.open("rb"))
-    hue = int(hashlib.sha256(version.micro_credential.issuer.slug.encode()).hexdigest()[:4], 16) % 360
-    initials = "".join(w[0] for w in version.title.split() if w[:1].isalpha())[:3].upper()
-    svg = render_to_string("catalog/emblem.svg", {"hue": hue, "initials": initials, "title": version.title})
+    return emblem_response(version.title, version.micro_credential.issuer.slug)
+
+
+@require_GET
+def stack_image(request: CairnRequest, slug: str) -> HttpResponse:
+    """A stack's badge image: the emblem of its title in its issuer's colour."""
+    stack = access_stack(request.user, slug)
+    return emblem_response(stack.title, stack.issuer.slug)
+
+
+def emblem_response(title: str, issuer_slug: str) -> HttpResponse:
+    """A generated badge image: a hexagon in the issuer's colour with the title's initials."""
+    hue = int(hashlib.sha256(issuer_slug.encode()).hexdigest()[:4], 16) % 360
+    initials = "".join(w[0] for w in title.split() if w[:1].isalpha())[:3].upper()
+    svg = render_to_string("catalog/emblem.svg", {"hue": hue, "initials": initials, "title": title})
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cairn.accounts.models import Organization, User
 from cairn.catalog.models import MicroCredential, RequirementKind
 from cairn.credentials.models import Award
-from cairn.credentials.services import award_issue_credential, award_revoke
+from cairn.credentials.services import award_issue_credential, award_revoke, stack_awards_grant
 from cairn.earning import services as earning
 from cairn.earning.models import Pursuit
 from cairn.review import services as review
@@ -14,7 +14,7 @@ from cairn.review import services as review
 DEMO_PDF = b"%PDF-1.4\n% Cairn demo evidence\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def _fill(pursuit: Pursuit, educator: User, text: str) -> None:
+def fill_portfolio(pursuit: Pursuit, educator: User, text: str) -> None:
     for requirement in pursuit.version.requirements.all():
         if requirement.kind == RequirementKind.UPLOAD:
             upload = SimpleUploadedFile(f"{requirement.key}.pdf", DEMO_PDF, content_type="application/pdf")
@@ -31,7 +31,7 @@ def _fill(pursuit: Pursuit, educator: User, text: str) -> None:
             earning.portfolio_save(educator=educator, pursuit=pursuit, requirement=requirement, text=text)
 
 
-def _decide(assessor: User, earned: bool) -> None:
+def decide_next_submission(assessor: User, earned: bool) -> None:
     claimed = review.review_claim(assessor=assessor)
     scores = {}
     for score in claimed.scores.select_related("criterion"):
@@ -51,32 +51,46 @@ def qualify_assessors(assessors: list[User]) -> None:
             review.qualification_grant(actor=None, assessor=assessor, issuer=issuer)
 
 
-def load_demo_earning(*, educator: User, assessor: User, revoked: bool = False) -> list[str]:
+# What each demo educator did, as (micro-credential slug, outcome). Upstate's educator holds the
+# whole Basic Performance Assessment stack (so a stack credential exists), has a "not yet" to
+# act on and a draft in progress; Lowcountry's earned one that its issuer later revoked.
+UPSTATE_PLAN = [
+    ("performance-assessment-design", "earned"),
+    ("competency-based-rubric-design", "earned"),
+    ("performance-assessment-validation", "earned"),
+    ("embedded-habits-skills-and-dispositions-in-pas", "not_yet"),
+    ("using-pas-formatively-to-provide-feedback", "in_progress"),
+]
+LOWCOUNTRY_PLAN = [("performance-assessment-design", "revoked"), ("competency-based-rubric-design", "in_progress")]
+
+
+def load_demo_earning(*, educator: User, assessor: User, plan: list[tuple[str, str]]) -> list[str]:
     """Run once per demo educator: returns lines describing what was created. Credentials are
     signed at once here (normally the background worker does it after the decision)."""
     if Pursuit.objects.filter(educator=educator).exists():
         return []
-    stack = ["performance-assessment-design", "competency-based-rubric-design", "performance-assessment-validation"]
-    plans = [(stack[0], "earned"), (stack[1], "not_yet"), (stack[2], "in_progress")]
     lines = []
-    for slug, outcome in plans:
+    for slug, outcome in plan:
         mc = MicroCredential.objects.filter(slug=slug, current_version__isnull=False).first()
         if mc is None:
             continue
         pursuit = earning.pursuit_start(educator=educator, micro_credential=mc)
-        _fill(pursuit, educator, "In my grade 3 classroom I designed a task where students ...")
+        fill_portfolio(pursuit, educator, "In my grade 3 classroom I designed a task where students ...")
         if outcome == "in_progress":
             lines.append(f"{educator.email}: “{mc}” in progress (draft saved)")
             continue
         earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
-        _decide(assessor, earned=outcome == "earned")
-        if outcome == "earned":
-            award = Award.objects.get(pursuit=pursuit)
-            award_issue_credential(award_id=award.pk)
-            if revoked:
-                award_revoke(
-                    actor=None, award=award, reason="Demo: the evidence was found to be another teacher's work."
-                )
-                outcome = "earned, then revoked"
-        lines.append(f"{educator.email}: “{mc}” {outcome.replace('_', ' ')}")
+        decide_next_submission(assessor, earned=outcome != "not_yet")
+        if outcome == "not_yet":
+            lines.append(f"{educator.email}: “{mc}” not yet")
+            continue
+        award = Award.objects.get(pursuit=pursuit)
+        award_issue_credential(award_id=award.pk)
+        for stack_award in stack_awards_grant(award_id=award.pk):
+            award_issue_credential(award_id=stack_award.pk)
+            lines.append(f"{educator.email}: stack “{stack_award.title}” earned")
+        if outcome == "revoked":
+            award_revoke(actor=None, award=award, reason="Demo: the evidence was found to be another teacher's work.")
+            outcome = "earned, then revoked"
+        lines.append(f"{educator.email}: “{mc}” {outcome}")
     return lines

@@ -1,37 +1,114 @@
-"""Awards: the earned result of a pursuit. The signed Open Badges 3.0 credential for an award
-is composed and signed by the credentials issue's task; the award row is the fact it attests."""
+"""Awards: what an educator earned, either one micro-credential (from a pursuit) or a whole
+stack (from the awards of its micro-credentials). Each award's signed Open Badges 3.0
+credential is composed and signed by the ``award_issue`` task; the award row is the fact it
+attests."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
-from cairn.catalog.models import MicroCredential, MicroCredentialVersion
+from cairn.accounts.models import Organization
+from cairn.catalog.models import MicroCredential, MicroCredentialVersion, Stack
 from cairn.earning.models import Pursuit, Submission
 
 
 class Award(models.Model):
     educator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards")
-    micro_credential = models.ForeignKey(MicroCredential, on_delete=models.PROTECT, related_name="awards")
-    version = models.ForeignKey(MicroCredentialVersion, on_delete=models.PROTECT, related_name="awards")
+    # A micro-credential award: the version earned, from one pursuit and its earning submission.
+    micro_credential = models.ForeignKey(
+        MicroCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    version = models.ForeignKey(
+        MicroCredentialVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
     # One award per pursuit: awards are never issued twice.
-    pursuit = models.OneToOneField(Pursuit, on_delete=models.PROTECT, related_name="award")
-    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="award")
+    pursuit = models.OneToOneField(Pursuit, null=True, blank=True, on_delete=models.PROTECT, related_name="award")
+    submission = models.OneToOneField(Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="award")
+    # A stack award: made when the educator holds a current award for every micro-credential
+    # of the stack; ``components`` are those awards.
+    stack = models.ForeignKey(Stack, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
+    components = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="stack_awards")
     awarded_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-awarded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        micro_credential__isnull=False,
+                        version__isnull=False,
+                        pursuit__isnull=False,
+                        submission__isnull=False,
+                        stack__isnull=True,
+                    )
+                    | Q(
+                        micro_credential__isnull=True,
+                        version__isnull=True,
+                        pursuit__isnull=True,
+                        submission__isnull=True,
+                        stack__isnull=False,
+                    )
+                ),
+                name="award_of_a_micro_credential_or_a_stack",
+            ),
+            # A stack is awarded once while its award stands (again only after a revocation).
+            models.UniqueConstraint(
+                fields=["educator", "stack"],
+                condition=Q(stack__isnull=False, revoked_at__isnull=True),
+                name="award_one_current_per_stack",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"award {self.pk}: {self.version.title} to {self.educator}"
+        return f"award {self.pk}: {self.title} to {self.educator}"
+
+    # What every page and document shows of an award, whichever kind it is.
+    @property
+    def title(self) -> str:
+        return self.stack.title if self.stack else self.version.title  # type: ignore[union-attr]
+
+    @property
+    def description(self) -> str:
+        return self.stack.description if self.stack else self.version.competency  # type: ignore[union-attr]
+
+    @property
+    def issuer(self) -> Organization:
+        return self.stack.issuer if self.stack else self.micro_credential.issuer  # type: ignore[union-attr]
+
+    @property
+    def pd_hours(self) -> Decimal | None:
+        """A stack's hours are those of its micro-credentials, already counted: none of its own."""
+        return None if self.stack else self.version.pd_hours  # type: ignore[union-attr]
+
+    @property
+    def image_path(self) -> str:
+        if self.stack:
+            return reverse("catalog:stack_image", args=[self.stack.slug])
+        return reverse("catalog:image", args=[self.micro_credential.slug, self.version.number])  # type: ignore[union-attr]
+
+    @property
+    def catalog_path(self) -> str:
+        if self.stack:
+            return reverse("catalog:stack", args=[self.stack.slug])
+        mc_path = reverse("catalog:micro_credential", args=[self.micro_credential.slug])  # type: ignore[union-attr]
+        return f"{mc_path}?version={self.version.number}"  # type: ignore[union-attr]
 
 
 class IssuerKey(models.Model):
-    """An Ed25519 signing key of an issuer. The private key is stored encrypted with the
-    key-encryption key from settings; keys are never deleted, so credentials signed with an
-    older key keep verifying after a rotation."""
+    """An Ed25519 signing key of an issuer, or (``issuer`` empty) of the Cairn instance itself,
+    which signs transcripts that bundle several issuers' credentials. The private key is stored
+    encrypted with the key-encryption key from settings; keys are never deleted, so credentials
+    signed with an older key keep verifying after a rotation."""
 
-    issuer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="signing_keys")
+    issuer = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="signing_keys"
+    )
     public_key_multibase = models.CharField(max_length=100, unique=True)
     private_key_encrypted = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,7 +117,8 @@ class IssuerKey(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.issuer.slug} key {self.public_key_multibase[:12]}…"
+        owner = self.issuer.slug if self.issuer else "instance"
+        return f"{owner} key {self.public_key_multibase[:12]}…"
 
 
 class Credential(models.Model):

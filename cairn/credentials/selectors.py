@@ -9,5 +9,7 @@ def earned_micro_credential_ids(user: User | AnonymousUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
-        Award.objects.filter(educator=user, revoked_at__isnull=True).values_list("micro_credential_id", flat=True)
+        Award.objects.filter(educator=user, revoked_at__isnull=True, micro_credential__isnull=False).values_list(
+            "micro_credential_id", flat=True
+        )
     )

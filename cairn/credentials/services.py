@@ -1,11 +1,13 @@
 import secrets
 import uuid
+from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cairn.accounts.models import Organization, User
+from cairn.catalog.models import CatalogStatus, Stack
 from cairn.core.audit import audit_record
 from cairn.core.errors import DomainError
 from cairn.credentials.issuing import award_credential_document, public_url
@@ -24,7 +26,7 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
     with transaction.atomic():
         award = (
             Award.objects.select_for_update(of=("self",))
-            .select_related("version", "micro_credential__issuer", "educator", "submission")
+            .select_related("version", "micro_credential__issuer", "stack__issuer", "educator", "submission")
             .filter(pk=award_id)
             .first()
         )
@@ -33,7 +35,7 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
         existing = Credential.objects.filter(award=award).first()
         if existing is not None:
             return existing
-        issuer = award.micro_credential.issuer
+        issuer = award.issuer
         key = issuer_signing_key(issuer)
         public_id = uuid.uuid4()
         salt = secrets.token_hex(16)
@@ -42,7 +44,7 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
         list_url = status_list_url(status_list)
         document = award_credential_document(
             award,
-            credential_url=public_url(reverse("credentials:credential_json", args=[public_id])),
+            public_id=public_id,
             salt=salt,
             valid_from=award.awarded_at,
             status=StatusEntry(id=f"{list_url}#{index}", status_list_credential=list_url, status_list_index=index),
@@ -58,6 +60,51 @@ def award_issue_credential(*, award_id: int) -> Credential | None:
         StatusAllocation.objects.create(status_list=status_list, index=index, credential=credential)
         audit_record(actor=None, action="credential_issue", subject=credential, new_state="issued")
     return credential
+
+
+def stack_awards_grant(*, award_id: int) -> list[Award]:
+    """Award every published stack the educator has now completed with this micro-credential
+    award, each exactly once: the educator's row is locked while their awards are counted, and
+    a partial unique constraint backs it. Each new stack award's credential is issued after
+    commit by the same task as any award."""
+    from cairn.credentials.tasks import award_issue
+
+    with transaction.atomic():
+        award = Award.objects.filter(pk=award_id, micro_credential__isnull=False).first()
+        if award is None or award.revoked_at is not None:
+            return []
+        User.objects.select_for_update().get(pk=award.educator_id)
+        current = {
+            a.micro_credential_id: a
+            for a in Award.objects.filter(
+                educator_id=award.educator_id, micro_credential__isnull=False, revoked_at__isnull=True
+            ).order_by("awarded_at", "id")
+        }
+        held = set(
+            Award.objects.filter(
+                educator_id=award.educator_id, stack__isnull=False, revoked_at__isnull=True
+            ).values_list("stack_id", flat=True)
+        )
+        granted = []
+        stacks = Stack.objects.filter(
+            status=CatalogStatus.PUBLISHED, items__micro_credential_id=award.micro_credential_id
+        )
+        for stack in stacks.exclude(pk__in=held).prefetch_related("items").distinct():
+            members = [item.micro_credential_id for item in stack.items.all()]
+            if not members or any(mc_id not in current for mc_id in members):
+                continue
+            stack_award = Award.objects.create(educator_id=award.educator_id, stack=stack)
+            stack_award.components.set([current[mc_id] for mc_id in members])
+            audit_record(
+                actor=None,
+                action="award_create",
+                subject=stack_award,
+                new_state="awarded",
+                details={"stack": stack.slug, "components": [current[mc_id].pk for mc_id in members]},
+            )
+            transaction.on_commit(partial(award_issue.enqueue, award_id=stack_award.pk))
+            granted.append(stack_award)
+    return granted
 
 
 def status_list_url(status_list: StatusList) -> str:
@@ -118,7 +165,9 @@ def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
         raise DomainError("Give the reason for revoking; the educator will see it.", field="reason")
     with transaction.atomic():
         award = (
-            Award.objects.select_for_update(of=("self",)).select_related("micro_credential__issuer").get(pk=award.pk)
+            Award.objects.select_for_update(of=("self",))
+            .select_related("version", "micro_credential__issuer", "stack__issuer")
+            .get(pk=award.pk)
         )
         if award.revoked_at is not None:
             raise DomainError("This award is already revoked.")
@@ -141,6 +190,13 @@ def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
                 StatusList.objects.select_for_update().select_related("issuer").get(pk=allocation.status_list_id)
             )
             _sign_status_list(status_list)
+        # A stack award stands on its components: it falls with any of them.
+        for stack_award in award.stack_awards.filter(revoked_at__isnull=True):
+            award_revoke(
+                actor=actor,
+                award=stack_award,
+                reason=f"“{award.title}”, one of its micro-credentials, was revoked: {award.revocation_reason}",
+            )
     return award
 
 

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -15,15 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cairn.accounts.models import Organization
 from cairn.accounts.selectors import issuers_authored_by
-from cairn.catalog.access import access_micro_credential_version
+from cairn.catalog.access import access_micro_credential_version, access_stack
+from cairn.catalog.models import CatalogStatus
+from cairn.catalog.views import emblem_response
 from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
-from cairn.credentials.issuing import public_url
+from cairn.credentials.issuing import evidence_path, public_url
 from cairn.credentials.keys import did_document, instance_did_document
 from cairn.credentials.models import Award, Credential, StatusList
 from cairn.credentials.openbadges import baking, ob2
 from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
+from cairn.earning.models import Artifact
+from cairn.earning.selectors import safe_link
 
 
 @require_GET
@@ -38,10 +43,23 @@ def issuer_did_document(request: CairnRequest, slug: str) -> JsonResponse:
     return response
 
 
+@require_GET
+def issuer_image(request: CairnRequest, slug: str) -> HttpResponse:
+    """The issuer's image in its Profile: the emblem of its name in its colour."""
+    issuer = get_object_or_404(Organization, slug=slug, is_issuer=True)
+    return emblem_response(issuer.name, issuer.slug)
+
+
 def access_credential(request: CairnRequest, public_id: UUID) -> Credential:
     """A credential for its holder, or for anyone once the holder made it public; else 404."""
     credential = (
-        Credential.objects.select_related("award__version", "award__micro_credential__issuer")
+        Credential.objects.select_related(
+            "award__version",
+            "award__micro_credential__issuer",
+            "award__stack__issuer",
+            "award__educator",
+            "award__submission",
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -59,8 +77,8 @@ def credential_page(request: CairnRequest, public_id: UUID) -> HttpResponse:
     linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
         {
             "startTask": "CERTIFICATION_NAME",
-            "name": award.version.title,
-            "organizationName": award.micro_credential.issuer.name,
+            "name": award.title,
+            "organizationName": award.issuer.name,
             "issueYear": award.awarded_at.year,
             "issueMonth": award.awarded_at.month,
             "certUrl": share_url,
@@ -76,7 +94,7 @@ def credential_page(request: CairnRequest, public_id: UUID) -> HttpResponse:
             "verdict": verify_credential(credential.document),
             "share_url": share_url,
             "linkedin_url": linkedin,
-            "image_url": public_url(reverse("catalog:image", args=[award.micro_credential.slug, award.version.number])),
+            "image_url": public_url(award.image_path),
             "is_holder": award.educator_id == request.user.pk,
         },
     )
@@ -96,6 +114,45 @@ def certificate(request: CairnRequest, public_id: UUID) -> HttpResponse:
             "share_url": public_url(reverse("credentials:credential", args=[credential.public_id])),
         },
     )
+
+
+def _shared_evidence_item(request: CairnRequest, public_id: UUID, key: str) -> tuple[Credential, dict[str, Any]]:
+    """One evidence item the signed credential lists (the holder's choice), as it was assessed."""
+    credential = access_credential(request, public_id)
+    url = public_url(evidence_path(public_id, key))
+    submission = credential.award.submission
+    listed = any(e.get("id") == url for e in credential.document.get("evidence", []))
+    item = next((i for i in submission.snapshot["requirements"] if i["key"] == key), None) if submission else None
+    if not listed or item is None or credential.award.revoked_at is not None:
+        raise Http404("No such evidence.")
+    return credential, item
+
+
+@require_GET
+def evidence(request: CairnRequest, public_id: UUID, key: str) -> HttpResponse:
+    credential, item = _shared_evidence_item(request, public_id, key)
+    artifacts = Artifact.objects.filter(pk__in=item["artifact_ids"]).order_by("uploaded_at", "id")
+    context = {"credential": credential, "item": item, "artifacts": artifacts, "link": safe_link(item["link_url"])}
+    return render(request, "credentials/evidence.html", context)
+
+
+@require_GET
+def evidence_file(request: CairnRequest, public_id: UUID, key: str, artifact_id: int) -> FileResponse:
+    """A file of shared evidence, always as a download and never sniffed."""
+    _, item = _shared_evidence_item(request, public_id, key)
+    if artifact_id not in item["artifact_ids"]:
+        raise Http404("No such file.")
+    artifact = get_object_or_404(Artifact, pk=artifact_id)
+    try:
+        handle = artifact.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=artifact.original_name, content_type=artifact.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required
@@ -176,8 +233,8 @@ def wallet(request: SignedInRequest) -> HttpResponse:
     """My credentials: every award with its signed credential (or that it is being issued)."""
     awards = (
         Award.objects.filter(educator=request.user)
-        .select_related("version", "micro_credential__issuer", "credential")
-        .order_by("-awarded_at")
+        .select_related("version", "micro_credential__issuer", "stack__issuer", "credential")
+        .order_by("-awarded_at", "-id")
     )
     return render(request, "credentials/wallet.html", {"awards": awards})
 
@@ -205,7 +262,7 @@ def _issued_awards(request: SignedInRequest) -> Any:
     issuers = issuers_authored_by(request.user)
     if not issuers.exists():
         raise Http404("You do not administer an issuer.")
-    return Award.objects.filter(micro_credential__issuer__in=issuers)
+    return Award.objects.filter(Q(micro_credential__issuer__in=issuers) | Q(stack__issuer__in=issuers))
 
 
 @login_required
@@ -213,7 +270,7 @@ def issued(request: SignedInRequest) -> HttpResponse:
     """Issuer administrators: the awards their issuers made, newest first, with revocation."""
     awards = (
         _issued_awards(request)
-        .select_related("version", "micro_credential__issuer", "educator", "credential")
+        .select_related("version", "micro_credential__issuer", "stack__issuer", "educator", "credential")
         .order_by("-awarded_at", "-id")
     )
     page = Paginator(awards, settings.CAIRN_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -229,7 +286,7 @@ def revoke(request: SignedInRequest, award_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Revoked “{award.version.title}” for {award.educator.email}.")
+        messages.success(request, f"Revoked “{award.title}” for {award.educator.email}.")
     return redirect("credentials:issued")
 
 
@@ -237,8 +294,10 @@ def _ob2_issuer_url(slug: str) -> str:
     return public_url(reverse("credentials:ob2_issuer", args=[slug]))
 
 
-def _ob2_badge_url(slug: str, number: int) -> str:
-    return public_url(reverse("credentials:ob2_badge", args=[slug, number]))
+def _ob2_badge_url(award: Award) -> str:
+    if award.stack:
+        return public_url(reverse("credentials:ob2_stack_badge", args=[award.stack.slug]))
+    return public_url(reverse("credentials:ob2_badge", args=[award.micro_credential.slug, award.version.number]))  # type: ignore[union-attr]
 
 
 @require_GET
@@ -268,7 +327,7 @@ def ob2_badge(request: CairnRequest, slug: str, number: int) -> JsonResponse:
     narrative = "\n".join(f"{r.title}" for r in version.requirements.all())
     return JsonResponse(
         ob2.badge_class_document(
-            url=_ob2_badge_url(slug, number),
+            url=public_url(reverse("credentials:ob2_badge", args=[slug, number])),
             name=version.title,
             description=version.competency,
             image_url=public_url(reverse("catalog:image", args=[slug, number])),
@@ -276,6 +335,30 @@ def ob2_badge(request: CairnRequest, slug: str, number: int) -> JsonResponse:
             criteria_narrative=narrative,
             issuer_url=_ob2_issuer_url(version.micro_credential.issuer.slug),
             alignments=alignments,
+        ),
+        content_type="application/ld+json",
+    )
+
+
+@require_GET
+def ob2_stack_badge(request: CairnRequest, slug: str) -> JsonResponse:
+    stack = access_stack(request.user, slug)
+    if stack.status != CatalogStatus.PUBLISHED:
+        raise Http404("No such badge.")
+    titles = [
+        item.micro_credential.current_version
+        for item in stack.items.select_related("micro_credential__current_version")
+    ]
+    return JsonResponse(
+        ob2.badge_class_document(
+            url=public_url(reverse("credentials:ob2_stack_badge", args=[slug])),
+            name=stack.title,
+            description=stack.description or f"Every micro-credential of the {stack.title} stack.",
+            image_url=public_url(reverse("catalog:stack_image", args=[slug])),
+            criteria_url=public_url(reverse("catalog:stack", args=[slug])),
+            criteria_narrative="\n".join(v.title for v in titles if v is not None),
+            issuer_url=_ob2_issuer_url(stack.issuer.slug),
+            alignments=[],
         ),
         content_type="application/ld+json",
     )
@@ -293,7 +376,7 @@ def ob2_assertion(request: CairnRequest, public_id: UUID) -> JsonResponse:
     return JsonResponse(
         ob2.assertion_document(
             url=url,
-            badge_url=_ob2_badge_url(award.micro_credential.slug, award.version.number),
+            badge_url=_ob2_badge_url(award),
             identity_hash=subject["identityHash"],
             salt=credential.salt,
             issued_on=credential.document["validFrom"],
@@ -308,8 +391,9 @@ def baked_badge(request: CairnRequest, public_id: UUID) -> HttpResponse:
     anyone once it is public)."""
     credential = access_credential(request, public_id)
     award = credential.award
-    image = baking.emblem_png(title=award.version.title, issuer_slug=award.micro_credential.issuer.slug)
+    image = baking.emblem_png(title=award.title, issuer_slug=award.issuer.slug)
     png = baking.bake(image, public_url(reverse("credentials:ob2_assertion", args=[public_id])))
     response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="badge-{award.micro_credential.slug}.png"'
+    slug = award.stack.slug if award.stack else award.micro_credential.slug  # type: ignore[union-attr]
+    response["Content-Disposition"] = f'attachment; filename="badge-{slug}.png"'
     return response

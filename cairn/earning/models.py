@@ -83,6 +83,9 @@ class PortfolioEntry(models.Model):
     link_title = models.CharField(max_length=200, blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    # The educator's choice to show this evidence, as assessed, in their credential: anyone who
+    # can see the credential can then open it. Off unless they turn it on.
+    in_credential = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pursuit", "requirement"], name="entry_one_per_requirement")]

@@ -150,6 +150,33 @@ def portfolio_save(
     return entry
 
 
+def portfolio_entry_share(
+    *, educator: User, pursuit: Pursuit, requirement: EvidenceRequirement, in_credential: bool
+) -> PortfolioEntry:
+    """Show (or stop showing) one requirement's evidence in the credential. The credential is
+    signed once when the micro-credential is awarded, so the choice is open until then."""
+    with transaction.atomic():
+        pursuit = _locked(pursuit)
+        if pursuit.educator_id != educator.pk:
+            raise DomainError("This portfolio belongs to someone else.")
+        if pursuit.status == PursuitStatus.EARNED:
+            raise DomainError("This micro-credential is awarded: its credential is signed and can no longer change.")
+        entry = PortfolioEntry.objects.select_for_update().filter(pursuit=pursuit, requirement=requirement).first()
+        if entry is None:
+            raise DomainError("That requirement is not part of this micro-credential.")
+        if entry.in_credential != in_credential:
+            entry.in_credential = in_credential
+            entry.save(update_fields=["in_credential"])
+            audit_record(
+                actor=educator,
+                action="portfolio_entry_share",
+                subject=entry,
+                old_state="private" if in_credential else "in_credential",
+                new_state="in_credential" if in_credential else "private",
+            )
+    return entry
+
+
 def artifact_upload(
     *, educator: User, pursuit: Pursuit, requirement: EvidenceRequirement, upload: UploadedFile
 ) -> Artifact:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("pursuits/<int:pursuit_id>/preview/", views.portfolio_preview, name="preview"),
     path("pursuits/<int:pursuit_id>/attempts/<int:attempt>/", views.submission_detail, name="submission"),
     path("pursuits/<int:pursuit_id>/entries/<int:requirement_id>/", views.entry_save, name="autosave"),
+    path("pursuits/<int:pursuit_id>/entries/<int:requirement_id>/share/", views.entry_share, name="share"),
     path("pursuits/<int:pursuit_id>/entries/<int:requirement_id>/files/", views.artifact_upload, name="upload"),
     path("pursuits/<int:pursuit_id>/files/<int:artifact_id>/remove/", views.artifact_remove, name="artifact_remove"),
     path("files/<int:artifact_id>/", views.artifact_download, name="artifact"),

@@ -255,6 +255,28 @@ def portfolio_preview(request: SignedInRequest, pursuit_id: int) -> HttpResponse
 
 @signed_in
 @require_POST
+def entry_share(request: SignedInRequest, pursuit_id: int, requirement_id: int) -> HttpResponse:
+    """Show one requirement's evidence in the credential, or keep it private."""
+    pursuit, requirement = access_pursuit_requirement(request.user, pursuit_id, requirement_id)
+    in_credential = request.POST.get("in_credential") == "1"
+    try:
+        services.portfolio_entry_share(
+            educator=request.user, pursuit=pursuit, requirement=requirement, in_credential=in_credential
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"“{requirement.title}” will be shown in your credential."
+            if in_credential
+            else f"“{requirement.title}” stays private to you and the assessors.",
+        )
+    return redirect(reverse("earning:pursuit", args=[pursuit.pk]) + f"#req-{requirement.pk}")
+
+
+@signed_in
+@require_POST
 def entry_save(request: SignedInRequest, pursuit_id: int, requirement_id: int) -> HttpResponse:
     """Save one requirement's draft. Scripts get JSON: 200 with the new revision, 409 when the
     draft was saved elsewhere since ``base_revision`` (nothing changes), 400 for a refusal.

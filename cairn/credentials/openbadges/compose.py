@@ -138,6 +138,15 @@ class CriterionData:
 
 
 @dataclass(frozen=True)
+class RelatedData:
+    """OB 3.0 §B.1.15 Related: another achievement this one is tied to (for a stack, each of
+    the micro-credential versions that make it up)."""
+
+    id: str  # the related achievement's id
+    version: str | None = None
+
+
+@dataclass(frozen=True)
 class AchievementData:
     """OB 3.0 §B.1.1 Achievement: one version of a micro-credential."""
 
@@ -153,6 +162,7 @@ class AchievementData:
     creator: IssuerProfile | None = None
     alignments: Sequence[AlignmentData] = ()
     result_descriptions: Sequence[CriterionData] = ()
+    related: Sequence[RelatedData] = ()
 
 
 @dataclass(frozen=True)
@@ -267,6 +277,14 @@ def compose_criteria(achievement: AchievementData) -> dict[str, Any]:
     return out
 
 
+def compose_related(related: RelatedData) -> dict[str, Any]:
+    """OB 3.0 §B.1.15 Related (id and type required)."""
+    out: dict[str, Any] = {"id": _iri(related.id, "related achievement id"), "type": ["Related"]}
+    if related.version:
+        out["version"] = related.version
+    return out
+
+
 def compose_rubric_criterion_level(level: LevelData) -> dict[str, Any]:
     """OB 3.0 §B.1.18 RubricCriterionLevel."""
     out: dict[str, Any] = {
@@ -326,6 +344,8 @@ def compose_achievement(achievement: AchievementData) -> dict[str, Any]:
         out["alignment"] = [compose_alignment(a) for a in achievement.alignments]
     if achievement.result_descriptions:
         out["resultDescription"] = [compose_result_description(c) for c in achievement.result_descriptions]
+    if achievement.related:
+        out["related"] = [compose_related(r) for r in achievement.related]
     return out
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cairn.accounts.models import Organization, OrganizationKind, Role, User
 from cairn.accounts.services import membership_grant, organization_upsert, user_create
 from cairn.catalog.interchange import CatalogImportError, import_catalog, load_file
-from cairn.core.demo_earning import load_demo_earning, qualify_assessors
+from cairn.core.demo_earning import LOWCOUNTRY_PLAN, UPSTATE_PLAN, load_demo_earning, qualify_assessors
 
 SEED_CATALOG = Path(settings.BASE_DIR) / "cairn" / "catalog" / "data" / "seed_catalog.json"
 DEMO_PASSWORD = "cairn-demo-2026"
@@ -65,11 +65,12 @@ class Command(BaseCommand):
         assessors = [User.objects.get(email=f"assessor@{key}.cairn.test") for key in DISTRICTS]
         qualify_assessors(assessors)
         activity = load_demo_earning(
-            educator=User.objects.get(email="educator@upstate.cairn.test"), assessor=assessors[0]
+            educator=User.objects.get(email="educator@upstate.cairn.test"), assessor=assessors[0], plan=UPSTATE_PLAN
         )
-        # Lowcountry's educator earned one too, which its issuer later revoked.
         activity += load_demo_earning(
-            educator=User.objects.get(email="educator@lowcountry.cairn.test"), assessor=assessors[1], revoked=True
+            educator=User.objects.get(email="educator@lowcountry.cairn.test"),
+            assessor=assessors[1],
+            plan=LOWCOUNTRY_PLAN,
         )
         for line in activity:
             self.stdout.write("Demo activity: " + line)
