@@ -32,6 +32,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May open Django admin (superusers only).")
     date_joined = models.DateTimeField(default=timezone.now)
+    # A decentralized identifier the person controls (their wallet's did:key or a did:web):
+    # credentials issued afterwards name it as their subject, so a wallet can prove holding them.
+    did = models.CharField(max_length=500, blank=True)
 
     objects = UserManager()
 

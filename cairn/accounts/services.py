@@ -1,3 +1,5 @@
+import re
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
@@ -97,3 +99,21 @@ def membership_grant_by_email(
         if user is None:
             user = user_create(email=email, password=None, full_name=full_name)
         return membership_grant(actor=actor, organization=organization, user=user, role=role)
+
+
+DID_PATTERN = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._-]")
+
+
+def user_did_set(*, user: User, did: str) -> User:
+    """Record (or clear, with an empty value) the DID credentials should name as the subject.
+    Credentials already signed keep the subject they were issued to."""
+    did = did.strip()
+    if did and (len(did) > 500 or not DID_PATTERN.fullmatch(did)):
+        raise DomainError("That is not a DID. It looks like did:key:z6Mk… or did:web:example.org.", field="did")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.did != did:
+            audit_record(actor=user, action="user_did_set", subject=user, old_state=user.did[:40], new_state=did[:40])
+            user.did = did
+            user.save(update_fields=["did"])
+    return user

@@ -94,7 +94,12 @@ def _shared_evidence(award: Award, public_id: UUID) -> list[compose.EvidenceData
 
 
 def _subject(award: Award, salt: str, **fields: Any) -> compose.SubjectData:
-    return compose.SubjectData(identifier_hash=compose.hash_identity(award.educator.email, salt), salt=salt, **fields)
+    return compose.SubjectData(
+        identifier_hash=compose.hash_identity(award.educator.email, salt),
+        salt=salt,
+        did=award.educator.did or None,
+        **fields,
+    )
 
 
 def _stack_achievement(award: Award) -> compose.AchievementData:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cairn.accounts.models import Organization
 from cairn.accounts.selectors import issuers_authored_by
+from cairn.accounts.services import user_did_set
 from cairn.catalog.access import access_micro_credential_version, access_stack
 from cairn.catalog.models import CatalogStatus
 from cairn.catalog.views import emblem_response
@@ -226,6 +227,19 @@ def verify_api(request: CairnRequest) -> JsonResponse:
     if error:
         return JsonResponse({"error": error}, status=400)
     return JsonResponse(verify_credential(document).as_dict())
+
+
+@login_required
+@require_POST
+def subject_did(request: SignedInRequest) -> HttpResponse:
+    """The holder's DID for credentials issued from now on (empty clears it)."""
+    try:
+        user_did_set(user=request.user, did=request.POST.get("did", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Saved. Credentials you earn from now on name this DID as their holder.")
+    return redirect("credentials:wallet")
 
 
 @login_required
