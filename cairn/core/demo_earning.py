@@ -79,6 +79,12 @@ def load_demo_earning(*, educator: User, assessor: User, plan: list[tuple[str, s
         if outcome == "in_progress":
             lines.append(f"{educator.email}: “{mc}” in progress (draft saved)")
             continue
+        if outcome == "earned":
+            # Demo educators show their written reflections in their credentials.
+            for requirement in pursuit.version.requirements.exclude(kind=RequirementKind.UPLOAD)[:1]:
+                earning.portfolio_entry_share(
+                    educator=educator, pursuit=pursuit, requirement=requirement, in_credential=True
+                )
         earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
         decide_next_submission(assessor, earned=outcome != "not_yet")
         if outcome == "not_yet":

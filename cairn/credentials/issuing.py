@@ -107,8 +107,7 @@ def _stack_achievement(award: Award) -> compose.AchievementData:
     ``related`` achievements are exactly the ids in the component credentials."""
     stack = award.stack
     assert stack is not None
-    by_mc = {c.micro_credential_id: c for c in award.components.select_related("version__micro_credential")}
-    components = [by_mc[i.micro_credential_id] for i in stack.items.all() if i.micro_credential_id in by_mc]
+    components = award.components_in_stack_order()
     stack_url = public_url(reverse("catalog:stack", args=[stack.slug]))
     narrative = "Earn every micro-credential of this stack:\n\n" + "\n".join(
         f"{n}. {c.title}" for n, c in enumerate(components, 1)

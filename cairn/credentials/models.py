@@ -92,6 +92,13 @@ class Award(models.Model):
             return reverse("catalog:stack_image", args=[self.stack.slug])
         return reverse("catalog:image", args=[self.micro_credential.slug, self.version.number])  # type: ignore[union-attr]
 
+    def components_in_stack_order(self) -> list["Award"]:
+        """A stack award's micro-credential awards, in the order the stack lists them."""
+        if self.stack is None:
+            return []
+        by_mc = {c.micro_credential_id: c for c in self.components.select_related("version__micro_credential")}
+        return [by_mc[i.micro_credential_id] for i in self.stack.items.all() if i.micro_credential_id in by_mc]
+
     @property
     def catalog_path(self) -> str:
         if self.stack:

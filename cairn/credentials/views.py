@@ -97,6 +97,11 @@ def credential_page(request: CairnRequest, public_id: UUID) -> HttpResponse:
             "linkedin_url": linkedin,
             "image_url": public_url(award.image_path),
             "is_holder": award.educator_id == request.user.pk,
+            # Evidence ids are this Cairn's public URLs; linked by path so any host name works.
+            "evidence": [
+                {**item, "href": str(item.get("id", "")).removeprefix(public_url(""))}
+                for item in credential.document.get("evidence", [])
+            ],
         },
     )
 

@@ -40,3 +40,54 @@ def test_an_educator_shares_a_credential_and_a_visitor_verifies_it(
     expect(visitor.locator(".verdict")).to_contain_text("Status: passed")
     browsing.screenshot(visitor, "verify-public-credential")
     assert browsing.problems == []
+
+
+def test_an_educator_shows_evidence_and_holds_a_stack_credential(
+    mini_catalog: None, educator: Any, assessor: Any, district_a: Any, browsing: Browsing
+) -> None:
+    from cairn.catalog.models import MicroCredential
+    from cairn.core.demo_earning import decide_next_submission, fill_portfolio
+    from cairn.credentials.models import Award
+    from cairn.credentials.tests.test_stacks import STACK, earn_slug
+    from cairn.earning import services as earning
+    from cairn.review import services as review
+
+    review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
+    pursuit = earning.pursuit_start(educator=educator, micro_credential=MicroCredential.objects.get(slug=STACK[0]))
+    fill_portfolio(pursuit, educator, "My students **rewrote** the task with me.")
+
+    me = browsing.new_page()
+    _sign_in(me, educator.email)
+    me.goto(f"/earning/pursuits/{pursuit.pk}/")
+    reflection = me.locator("section.requirement").filter(has_text="Reflection")
+    reflection.get_by_role("button", name="Show this evidence in my credential").click()
+    expect(me.locator(".messages")).to_contain_text("will be shown in your credential")
+    expect(me.locator("section.requirement").filter(has_text="Reflection")).to_contain_text("Shown in your credential")
+
+    earning.submission_submit(educator=educator, pursuit=pursuit, privacy_confirmed=True)
+    decide_next_submission(assessor, earned=True)
+    for slug in STACK[1:]:
+        earn_slug(educator, assessor, slug)
+    stack_award = Award.objects.get(stack__isnull=False)
+
+    me.goto("/credentials/")
+    stack_card = me.locator("li.card").filter(has_text="Basic Performance Assessment")
+    expect(stack_card).to_contain_text("Stack ·")
+    stack_card.get_by_role("link", name="View its page").click()
+    expect(me.get_by_role("heading", name="✓ Verified")).to_be_visible()
+    expect(me.locator("article")).to_contain_text("Rubric Design")
+    browsing.screenshot(me, "stack-credential")
+
+    me.goto("/credentials/")
+    card = me.locator("li.card").filter(has_text="Performance Assessment Design")
+    card.get_by_role("button", name="Make public").click()
+    expect(me.locator(".messages")).to_contain_text("Anyone with the link can now see and verify it.")
+    credential = Award.objects.get(pursuit=pursuit).credential
+
+    visitor = browsing.new_page()
+    visitor.goto(f"/credentials/{credential.public_id}/")
+    visitor.get_by_role("link", name="Reflection").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Reflection")
+    expect(visitor.locator("strong")).to_contain_text("rewrote")
+    browsing.screenshot(visitor, "shared-evidence")
+    assert stack_award.credential is not None and browsing.problems == []
