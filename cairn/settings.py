@@ -217,3 +217,9 @@ def _key_encryption_key() -> str:
 
 
 CAIRN_KEY_ENCRYPTION_KEY = _key_encryption_key()
+# The verifier resolves did:web identities of other hosts and fetches their status lists
+# over HTTPS only when this is on; off, it checks only what it can without the network.
+CAIRN_VERIFY_NETWORK = _env_bool("CAIRN_VERIFY_NETWORK", False)
+# Tests only, never from the environment: hosts the verifier may fetch over plain HTTP even
+# though they are local addresses (a test server on 127.0.0.1).
+CAIRN_VERIFY_NETWORK_TEST_HOSTS: tuple[str, ...] = ()

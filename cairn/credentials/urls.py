@@ -11,6 +11,7 @@ urlpatterns = [
     path("issuers/<slug:slug>/image", views.issuer_image, name="issuer_image"),
     path("credentials/", views.wallet, name="wallet"),
     path("credentials/did/", views.subject_did, name="subject_did"),
+    path("credentials/transcript/", views.transcript, name="transcript"),
     path("credentials/issued/", views.issued, name="issued"),
     path("credentials/issued/<int:award_id>/revoke/", views.revoke, name="revoke"),
     path("credentials/<uuid:public_id>.json", views.credential_json, name="credential_json"),

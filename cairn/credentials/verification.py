@@ -1,27 +1,43 @@
 """One verifier for every way a credential reaches Cairn (library, command, page, API).
 
 Each check is reported by name so a person can see exactly what passed and what did not.
-Keys are resolved without the network: did:web identities of this Cairn instance from its
-own database, did:key from the identifier itself, and — only in tests or where an operator
-configures it — an explicit map of controller documents."""
+Keys are resolved without the network by default: did:web identities of this Cairn instance
+(the instance itself and its issuers) from its own database, did:key from the identifier
+itself, and — in tests — an explicit map of controller documents. Only when the operator sets
+``CAIRN_VERIFY_NETWORK`` does the verifier resolve did:web identities of other hosts and fetch
+their status lists, over HTTPS, with a short timeout and a size limit.
 
+An Open Badges 3.0 credential gets the checks schema, proof, status (when it has one) and
+dates; a CLR 2.0 transcript (ClrCredential) gets a structural schema check, its own proof and
+dates, and a "credentials" check that verifies every credential it bundles the same way."""
+
+import http.client
+import ipaddress
 import json
+import re
+import socket
+import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from jsonschema import Draft201909Validator, FormatChecker
 
 from cairn.credentials.issuing import public_url
-from cairn.credentials.keys import local_controller
+from cairn.credentials.keys import instance_did, local_controller
 from cairn.credentials.models import StatusAllocation, StatusList
-from cairn.credentials.openbadges.dataintegrity import verify
+from cairn.credentials.openbadges.clr import CONTEXT as CLR_CONTEXT
+from cairn.credentials.openbadges.clr import EMBEDDABLE_TYPES
+from cairn.credentials.openbadges.dataintegrity import MethodResolver, verify
 from cairn.credentials.openbadges.jsonld import offline_loader
 from cairn.credentials.openbadges.statuslist import is_set
 
@@ -60,6 +76,14 @@ def _schema_validator() -> Draft201909Validator:
     return Draft201909Validator(json.loads(SCHEMA_PATH.read_text()), format_checker=FormatChecker())
 
 
+def _types(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def is_clr(document: dict[str, Any]) -> bool:
+    return "ClrCredential" in _types(document.get("type"))
+
+
 def schema_check(document: dict[str, Any]) -> Check:
     """OB 3.0 shape: the AchievementCredential JSON Schema. Its rule that ``proof`` is an
     array is reported as a warning (1EdTech's own signed example has a single proof object)."""
@@ -75,6 +99,39 @@ def schema_check(document: dict[str, Any]) -> Check:
     return Check("schema", True, "Open Badges 3.0 AchievementCredential shape.", tuple(warnings))
 
 
+def clr_shape_check(document: dict[str, Any]) -> Check:
+    """CLR 2.0 ClrCredential shape, checked structurally (Cairn bundles no CLR JSON Schema):
+    the required properties and the ones a transcript is for — a ClrSubject with at least one
+    embedded Open Badges credential."""
+    problems = []
+    context = document.get("@context")
+    if not isinstance(context, list) or context[: len(CLR_CONTEXT)] != list(CLR_CONTEXT):
+        problems.append("@context must begin with " + ", ".join(CLR_CONTEXT))
+    if "VerifiableCredential" not in _types(document.get("type")):
+        problems.append("type must include VerifiableCredential")
+    if not isinstance(document.get("id"), str):
+        problems.append("id is missing")
+    issuer = document.get("issuer")
+    if not (isinstance(issuer, str) or (isinstance(issuer, dict) and isinstance(issuer.get("id"), str))):
+        problems.append("issuer is missing")
+    if not isinstance(document.get("name"), str) or not document["name"].strip():
+        problems.append("name is missing")
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict) or "ClrSubject" not in _types(subject.get("type")):
+        problems.append("credentialSubject must be a ClrSubject")
+    else:
+        embedded = subject.get("verifiableCredential")
+        if not isinstance(embedded, list) or not embedded:
+            problems.append("credentialSubject.verifiableCredential must list at least one credential")
+        else:
+            for index, credential in enumerate(embedded):
+                if not isinstance(credential, dict) or not EMBEDDABLE_TYPES & set(_types(credential.get("type"))):
+                    problems.append(f"credentialSubject.verifiableCredential/{index} is not an Open Badges credential")
+    if problems:
+        return Check("schema", False, "Not a CLR 2.0 transcript: " + "; ".join(problems[:5]))
+    return Check("schema", True, "CLR 2.0 ClrCredential shape (checked structurally; no CLR JSON Schema is bundled).")
+
+
 def did_key_controller(did: str) -> dict[str, Any] | None:
     """did:key (Multikey, Ed25519): the controller document follows from the identifier."""
     if not did.startswith("did:key:z"):
@@ -84,50 +141,277 @@ def did_key_controller(did: str) -> dict[str, Any] | None:
     return {"id": did, "verificationMethod": [method], "assertionMethod": [method["id"]]}
 
 
-def make_resolver(overrides: Mapping[str, dict[str, Any]] | None = None) -> Any:
-    def resolve(method_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        controller_id = method_id.split("#")[0]
-        controller = (
+# --- The network, only where the operator allows it ----------------------------------------
+
+NETWORK_TIMEOUT_SECONDS = 5.0  # for one whole fetch: connect, request and reading the body
+NETWORK_MAX_BYTES = 512 * 1024  # a DID document is a few kB; a status list of 131,072 entries ~ 1 kB gzipped
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~%-]+")
+
+
+class NetworkLookupError(LookupError):
+    """A document could not be fetched or is not usable; the message says why."""
+
+
+def network_allowed() -> bool:
+    return bool(getattr(settings, "CAIRN_VERIFY_NETWORK", False))
+
+
+def _test_hosts() -> tuple[str, ...]:
+    return tuple(getattr(settings, "CAIRN_VERIFY_NETWORK_TEST_HOSTS", ()))
+
+
+def _is_this_cairn(did: str) -> bool:
+    ours = instance_did()
+    return did == ours or did.startswith(ours + ":")
+
+
+def did_web_url(did: str) -> str:
+    """did:web Method Specification §3.2.2 Read (Resolve): did:web:<host>[:<path>…] becomes
+    https://<host>/<path…>/did.json, or https://<host>/.well-known/did.json without a path;
+    the host's percent-encoded port colon is decoded."""
+    if not did.startswith("did:web:") or any(c in did for c in "?#/"):
+        raise NetworkLookupError(f"{did} is not a did:web identifier")
+    host, *segments = did[len("did:web:") :].split(":")
+    host = unquote(host)
+    name, _, port = host.partition(":")
+    if not _HOST.fullmatch(name) or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+        raise NetworkLookupError(f"{did} does not name a valid host")
+    for segment in segments:
+        if not _PATH_SEGMENT.fullmatch(segment) or unquote(segment) in {".", ".."} or "/" in unquote(segment):
+            raise NetworkLookupError(f"{did} has an invalid path segment “{segment}”")
+    path = "/".join(segments) if segments else ".well-known"
+    scheme = "http" if name in _test_hosts() else "https"
+    return f"{scheme}://{host}/{path}/did.json"
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address already checked, not to whatever the name resolves to next
+    (a second DNS answer could otherwise point the request at an internal address)."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """As above, over TLS: the certificate is still checked against the host name."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
+        self._address = address
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _checked_address(host: str, port: int) -> str:
+    """The address to connect to: refused when it is not a public one (loopback, private,
+    link-local…), so a credential cannot make Cairn probe its own network."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise NetworkLookupError(f"the host {host} cannot be found ({exc.strerror or exc})") from exc
+    address = str(infos[0][4][0])
+    try:
+        public = ipaddress.ip_address(address.split("%")[0]).is_global
+    except ValueError:
+        public = False
+    if host not in _test_hosts() and not public:
+        raise NetworkLookupError(f"the host {host} is on a private or local address; Cairn does not fetch from those")
+    return address
+
+
+def fetch_json(url: str) -> dict[str, Any]:
+    """GET a JSON object over HTTPS: no redirects, at most NETWORK_MAX_BYTES, within
+    NETWORK_TIMEOUT_SECONDS. Every failure is a NetworkLookupError with a plain message."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    plain_allowed = host in _test_hosts()
+    if parts.scheme != "https" and not (parts.scheme == "http" and plain_allowed):
+        raise NetworkLookupError(f"{url} is not an https URL")
+    if not host or parts.username or parts.password:
+        raise NetworkLookupError(f"{url} is not a URL Cairn fetches")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise NetworkLookupError(f"{url} has an invalid port") from exc
+    deadline = time.monotonic() + NETWORK_TIMEOUT_SECONDS
+    address = _checked_address(host, port)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(host, port, address=address, timeout=NETWORK_TIMEOUT_SECONDS)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request(
+            "GET", target, headers={"Accept": "application/did+ld+json, application/ld+json, application/json"}
+        )
+        response = connection.getresponse()
+        if response.status != 200:
+            raise NetworkLookupError(f"{url} answered HTTP {response.status} {response.reason}".rstrip())
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > NETWORK_MAX_BYTES:
+            raise NetworkLookupError(f"{url} is larger than {NETWORK_MAX_BYTES // 1024} kB")
+        body = b""
+        while len(body) <= NETWORK_MAX_BYTES:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise NetworkLookupError(f"{url} took longer than {NETWORK_TIMEOUT_SECONDS:g} s")
+            if connection.sock is not None:
+                connection.sock.settimeout(remaining)
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            body += chunk
+        if len(body) > NETWORK_MAX_BYTES:
+            raise NetworkLookupError(f"{url} is larger than {NETWORK_MAX_BYTES // 1024} kB")
+    except TimeoutError as exc:
+        raise NetworkLookupError(f"{url} took longer than {NETWORK_TIMEOUT_SECONDS:g} s") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise NetworkLookupError(f"{url} could not be fetched ({exc})") from exc
+    finally:
+        connection.close()
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise NetworkLookupError(f"{url} is not JSON") from exc
+    if not isinstance(document, dict):
+        raise NetworkLookupError(f"{url} is not a JSON object")
+    return document
+
+
+def resolve_did_web(did: str) -> dict[str, Any]:
+    """The DID document of a did:web of another host, fetched and checked: did:web §3.2.2
+    requires its ``id`` to be the DID that was resolved."""
+    url = did_web_url(did)
+    document = fetch_json(url)
+    if document.get("id") != did:
+        raise NetworkLookupError(f"{url} is not the DID document of {did} (its id is {document.get('id')!r})")
+    methods = document.get("verificationMethod", [])
+    if not isinstance(methods, list) or not all(isinstance(m, dict) for m in methods):
+        raise NetworkLookupError(f"{url} has no valid verificationMethod list")
+    return document
+
+
+def make_resolver(overrides: Mapping[str, dict[str, Any]] | None = None) -> MethodResolver:
+    """Verification method id → (method, controller document). Controller documents come from
+    ``overrides``, did:key, this Cairn's database and, if the operator allows it, did:web of
+    other hosts; each is looked up once per resolver."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def controller(controller_id: str) -> dict[str, Any]:
+        if controller_id in found:
+            return found[controller_id]
+        document = (
             (overrides or {}).get(controller_id) or did_key_controller(controller_id) or local_controller(controller_id)
         )
-        if controller is None:
-            raise LookupError(f"{controller_id} is not an issuer this Cairn can resolve without the network")
-        for method in controller.get("verificationMethod", []):
-            if method.get("id") == method_id:
-                return method, controller
+        if document is None:
+            if _is_this_cairn(controller_id):
+                raise LookupError(f"{controller_id} is not an issuer of this Cairn")
+            if not (network_allowed() and controller_id.startswith("did:web:")):
+                raise LookupError(f"{controller_id} is not an issuer this Cairn can resolve without the network")
+            document = resolve_did_web(controller_id)
+        found[controller_id] = document
+        return document
+
+    def resolve_method(method_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        document = controller(method_id.split("#")[0])
+        for method in document.get("verificationMethod", []):
+            if isinstance(method, dict) and method.get("id") == method_id:
+                return method, document
         raise LookupError("the key is not in its controller's document")
 
-    return resolve
+    return resolve_method
 
 
 def _date(value: Any) -> datetime | None:
     return parse_datetime(value) if isinstance(value, str) else None
 
 
+def dates_check(document: dict[str, Any], now: datetime) -> Check:
+    valid_from, valid_until = _date(document.get("validFrom")), _date(document.get("validUntil"))
+    if valid_from is None:
+        return Check("dates", False, "validFrom is missing or not a date-time.")
+    if valid_from > now:
+        return Check("dates", False, f"Not valid before {valid_from.isoformat()}.")
+    if valid_until is not None and valid_until < now:
+        return Check("dates", False, f"Expired on {valid_until.isoformat()}.")
+    return Check("dates", True, "Within its validity period.")
+
+
 def verify_credential(
     document: Any, *, overrides: Mapping[str, dict[str, Any]] | None = None, now: datetime | None = None
 ) -> Verdict:
+    return _verify(document, resolve=make_resolver(overrides), overrides=overrides, now=now or timezone.now())
+
+
+def _verify(
+    document: Any,
+    *,
+    resolve: MethodResolver,
+    overrides: Mapping[str, dict[str, Any]] | None,
+    now: datetime,
+    transcript: bool = True,
+) -> Verdict:
+    """``transcript`` False for a credential inside a CLR: one level of bundling only, so a
+    CLR inside a CLR is checked (and refused) as an Open Badges credential."""
     verdict = Verdict()
     if not isinstance(document, dict):
         verdict.checks.append(Check("format", False, "A credential is a JSON object."))
         return verdict
-    verdict.checks.append(schema_check(document))
-    proof = verify(document, resolve=make_resolver(overrides), loader=offline_loader())
+    clr = transcript and is_clr(document)
+    verdict.checks.append(clr_shape_check(document) if clr else schema_check(document))
+    proof = verify(document, resolve=resolve, loader=offline_loader())
     verdict.checks.append(Check("proof", proof.ok, proof.reason))
-    status = status_check(document, overrides)
+    status = status_check(document, overrides, resolve=resolve)
     if status is not None:
         verdict.checks.append(status)
-    now = now or timezone.now()
-    valid_from, valid_until = _date(document.get("validFrom")), _date(document.get("validUntil"))
-    if valid_from is None:
-        verdict.checks.append(Check("dates", False, "validFrom is missing or not a date-time."))
-    elif valid_from > now:
-        verdict.checks.append(Check("dates", False, f"Not valid before {valid_from.isoformat()}."))
-    elif valid_until is not None and valid_until < now:
-        verdict.checks.append(Check("dates", False, f"Expired on {valid_until.isoformat()}."))
-    else:
-        verdict.checks.append(Check("dates", True, "Within its validity period."))
+    verdict.checks.append(dates_check(document, now))
+    if clr:
+        verdict.checks.append(credentials_check(document, resolve=resolve, overrides=overrides, now=now))
     return verdict
+
+
+def _credential_title(credential: Any, index: int) -> str:
+    if isinstance(credential, dict):
+        if isinstance(credential.get("name"), str):
+            return credential["name"]
+        subject = credential.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        if isinstance(achievement, dict) and isinstance(achievement.get("name"), str):
+            return achievement["name"]
+    return f"credential {index + 1}"
+
+
+def credentials_check(
+    document: dict[str, Any],
+    *,
+    resolve: MethodResolver,
+    overrides: Mapping[str, dict[str, Any]] | None,
+    now: datetime,
+) -> Check:
+    """Every credential a CLR bundles, verified as if it had been presented alone: the
+    transcript's own proof only says what the instance bundled, not that each issuer's
+    credential is still intact and unrevoked."""
+    subject = document.get("credentialSubject")
+    embedded = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+    if not isinstance(embedded, list) or not embedded:
+        return Check("credentials", False, "The transcript holds no credentials.")
+    failures = []
+    for index, credential in enumerate(embedded):
+        verdict = _verify(credential, resolve=resolve, overrides=overrides, now=now, transcript=False)
+        if not verdict.ok:
+            reasons = "; ".join(f"{c.name}: {c.message}" for c in verdict.checks if not c.ok)
+            failures.append(f"“{_credential_title(credential, index)}” ({reasons})")
+    total, verified = len(embedded), len(embedded) - len(failures)
+    noun = "credential" if total == 1 else "credentials"
+    if not failures:
+        return Check("credentials", True, f"All {total} {noun} in the transcript verify.")
+    return Check("credentials", False, f"{verified} of {total} {noun} verify. Not verified: " + "; ".join(failures))
 
 
 def _local_status_list(url: str) -> tuple[dict[str, Any], StatusList] | None:
@@ -145,7 +429,12 @@ def _local_status_list(url: str) -> tuple[dict[str, Any], StatusList] | None:
     return (found.document, found) if found else None
 
 
-def status_check(document: dict[str, Any], overrides: Mapping[str, dict[str, Any]] | None) -> Check | None:
+def status_check(
+    document: dict[str, Any],
+    overrides: Mapping[str, dict[str, Any]] | None,
+    *,
+    resolve: MethodResolver | None = None,
+) -> Check | None:
     """W3C Bitstring Status List §3.3: is the credential revoked? None when it has no status."""
     entry = document.get("credentialStatus")
     if entry is None:
@@ -156,8 +445,15 @@ def status_check(document: dict[str, Any], overrides: Mapping[str, dict[str, Any
     local = _local_status_list(url)
     list_document = (overrides or {}).get(url) or (local[0] if local else None)
     if list_document is None:
-        return Check("status", False, f"The status list {url} cannot be checked without the network.")
-    proof = verify(list_document, resolve=make_resolver(overrides), loader=offline_loader())
+        if url.startswith(public_url("/")):
+            return Check("status", False, f"The status list {url} is not one this Cairn publishes.")
+        if not network_allowed():
+            return Check("status", False, f"The status list {url} cannot be checked without the network.")
+        try:
+            list_document = fetch_json(url)
+        except NetworkLookupError as exc:
+            return Check("status", False, f"The status list could not be fetched: {exc}")
+    proof = verify(list_document, resolve=resolve or make_resolver(overrides), loader=offline_loader())
     if not proof.ok:
         return Check("status", False, f"The status list's signature is not valid: {proof.reason}")
     issuer = document.get("issuer")

@@ -22,6 +22,7 @@ from cairn.catalog.models import CatalogStatus
 from cairn.catalog.views import emblem_response
 from cairn.core.errors import DomainError
 from cairn.core.http import CairnRequest, SignedInRequest
+from cairn.credentials.clr import clr_issue
 from cairn.credentials.issuing import evidence_path, public_url
 from cairn.credentials.keys import did_document, instance_did_document
 from cairn.credentials.models import Award, Credential, StatusList
@@ -232,6 +233,20 @@ def verify_api(request: CairnRequest) -> JsonResponse:
     if error:
         return JsonResponse({"error": error}, status=400)
     return JsonResponse(verify_credential(document).as_dict())
+
+
+@login_required
+@require_POST
+def transcript(request: SignedInRequest) -> HttpResponse:
+    """Download a signed CLR 2.0 transcript of every current credential (made now, audited)."""
+    try:
+        document = clr_issue(educator=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("credentials:wallet")
+    response = JsonResponse(document, content_type="application/ld+json")
+    response["Content-Disposition"] = 'attachment; filename="cairn-transcript-clr.json"'
+    return response
 
 
 @login_required

@@ -62,3 +62,39 @@ def test_the_reference_libraries_verify_cairn_credentials_and_reject_a_tampered_
     status_list.refresh_from_db()
     documents[credential["credentialStatus"]["statusListCredential"]] = status_list.document
     assert reference_verify([credential], documents, tmp_path)[0]["revoked"] is True
+
+
+def test_the_reference_libraries_verify_a_cairn_transcript_and_each_credential_in_it(
+    educator, assessor, district_a, mini_catalog, tmp_path, coordinator_a
+):
+    from cairn.credentials.clr import clr_issue
+    from cairn.credentials.keys import instance_did, local_controller
+    from cairn.credentials.tests.test_clr import earn_slug
+
+    awards = [earn(educator, assessor, district_a)]
+    awards.append(earn_slug(educator, assessor, "rubric-design"))
+    for award in awards:
+        award_issue_credential(award_id=award.pk)  # already issued after commit; returns the same
+    clr = clr_issue(educator=educator)
+    tampered = copy.deepcopy(clr)
+    tampered["credentialSubject"]["verifiableCredential"][0]["name"] += "!"
+    documents = {
+        instance_did(): local_controller(instance_did()),
+        issuer_did(district_a): did_document(district_a),
+    }
+    for award in awards:
+        entry = award.credential.document["credentialStatus"]
+        documents[entry["statusListCredential"]] = award.credential.status.status_list.document
+
+    results = reference_verify([clr, tampered], documents, tmp_path)
+    assert results[0]["verified"] is True, results[0]
+    assert results[0]["embedded"] == [{"verified": True, "revoked": False, "error": ""}] * 2
+    assert results[1]["verified"] is False  # the transcript's proof covers what it bundles
+    assert results[1]["embedded"][0]["verified"] is False and results[1]["embedded"][1]["verified"] is True
+
+    award_revoke(actor=coordinator_a, award=awards[0], reason="Evidence was not the educator's own.")
+    awards[0].credential.status.status_list.refresh_from_db()
+    entry = awards[0].credential.document["credentialStatus"]
+    documents[entry["statusListCredential"]] = awards[0].credential.status.status_list.document
+    embedded = reference_verify([clr], documents, tmp_path)[0]["embedded"]
+    assert [e["revoked"] for e in embedded] == [True, False]
