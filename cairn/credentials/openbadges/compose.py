@@ -14,7 +14,7 @@ OB extensions.json), so the result canonicalises in safe mode and can be signed 
 Numbers: OB types ``creditsAvailable``/``creditsEarned`` as Float and the context coerces them
 to ``xsd:float``. Decimals become JSON numbers: a whole number as an integer (``15``, as a
 JavaScript wallet would re-serialise it), any other as the nearest double (``2.5``). Both
-canonicalise identically in pyld and jsonld.js (checked against the Digital Bazaar verifier)."""
+canonicalise identically in Cairn and jsonld.js (checked against the Digital Bazaar verifier)."""
 
 import hashlib
 import re

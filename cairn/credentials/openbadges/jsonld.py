@@ -2,30 +2,45 @@
 
 Every context Cairn understands is bundled in ``contexts/`` (listed with its source and
 sha256 in ``contexts/manifest.json``); a document that names any other context is refused,
-never fetched. Canonicalisation is RDFC-1.0 (W3C RDF Dataset Canonicalization): pyld turns
-the JSON-LD into N-Quads and pyoxigraph canonicalises them, because pyld's own N-Quads
-escaping of control characters differs from RDFC-1.0 and other verifiers would disagree.
+never fetched. Canonicalisation is RDFC-1.0 (W3C RDF Dataset Canonicalization), all in
+pyoxigraph: its JSON-LD parser turns the document into RDF (the context URLs replaced by the
+bundled contexts first, since it loads nothing itself) and it labels the blank nodes.
 
-pyld has no "safe mode" (jsonld.js has): without one, a term the contexts do not define is
-silently dropped from the signed data, so it could be added to a signed credential without
-breaking the signature. ``canonicalize`` therefore refuses dropped terms and relative
-``@id``/``@type`` values, as the Data Integrity specification requires (§4.3, safe mode)."""
+Safe mode (Data Integrity §4.3, as jsonld.js has it): a term the contexts do not define would
+otherwise be silently dropped from the signed data, so it could be added to a signed
+credential without breaking the signature; a relative IRI would be signed as whatever a
+processor resolved it against. ``canonicalize`` parses with a sentinel ``@vocab`` and base IRI
+under every context: a term or type that no context defines expands under the sentinel
+vocabulary, a relative IRI under the sentinel base, and either one is refused. When none
+appears the sentinels changed nothing, so the RDF is exactly the document's own. Unknown
+keywords (``@foo``), which JSON-LD ignores, are refused as well."""
 
-import copy
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from pyld import jsonld
-from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
 
-DocumentLoader = Callable[..., dict[str, Any]]
+# The contexts (and nothing else) a document may use, by URL.
+DocumentLoader = Mapping[str, dict[str, Any]]
+
+# Sentinels for safe mode: IRIs no real term or identifier can expand to.
+UNDEFINED_TERM = "urn:cairn:undefined-term:"
+RELATIVE_IRI = "urn:cairn:relative-iri:/"
+SENTINEL_BYTES = (UNDEFINED_TERM.encode(), RELATIVE_IRI.encode())
+SENTINEL_CONTEXT = {"@vocab": UNDEFINED_TERM}
+KEYWORDS = frozenset(
+    {
+        "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included",
+        "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate",
+        "@protected", "@reverse", "@set", "@type", "@value", "@version", "@vocab",
+    }
+)  # fmt: skip
 
 
 class JsonLdRefused(ValueError):
@@ -46,77 +61,139 @@ def bundled_contexts() -> dict[str, dict[str, Any]]:
 
 
 def offline_loader(documents: Mapping[str, dict[str, Any]] | None = None) -> DocumentLoader:
-    """A pyld document loader serving the bundled contexts and ``documents`` (for example a
-    controller document), and refusing everything else."""
-    known = {**bundled_contexts(), **(documents or {})}
-
-    def load(url: str, options: Any = None) -> dict[str, Any]:
-        document = known.get(url)
-        if document is None:
-            raise JsonLdError(
-                f"Cairn does not fetch documents; {url} is not bundled",
-                "jsonld.LoadDocumentError",
-                {"url": url},
-                code="loading document failed",
-            )
-        return {
-            "contentType": "application/ld+json",
-            "contextUrl": None,
-            "documentUrl": url,
-            "document": copy.deepcopy(document),
-        }
-
-    return load
+    """The bundled contexts, and ``documents`` beside them (for example a test's extra
+    context): everything a document may name in ``@context``."""
+    return {**bundled_contexts(), **(documents or {})}
 
 
-def _unknown_url(error: BaseException) -> str | None:
-    """The URL a load failure was about, searching pyld's chain of causes."""
-    seen: BaseException | None = error
-    while seen is not None:
-        details = getattr(seen, "details", None)
-        if isinstance(details, dict) and details.get("url"):
-            return str(details["url"])
-        seen = getattr(seen, "cause", None) or seen.__cause__
-    return None
+def _inlined(document: Any, contexts: DocumentLoader) -> Any:
+    """A copy of ``document`` ready for safe mode: each ``@context`` (at any depth) inlined,
+    opening with the sentinel vocabulary, which comes again after every ``null`` (a null
+    context clears the active context, and the sentinel with it)."""
+    if isinstance(document, list):
+        return [_inlined(item, contexts) for item in document]
+    if not isinstance(document, dict):
+        return document
+    out = {}
+    for key, value in document.items():
+        if key.startswith("@") and key not in KEYWORDS:
+            raise JsonLdRefused(f"terms not defined by the document's contexts: {key}")
+        out[key] = _document_context(value, contexts) if key == "@context" else _inlined(value, contexts)
+    return out
 
 
-def _check_absolute(expanded: Any) -> None:
-    if isinstance(expanded, list):
-        for item in expanded:
-            _check_absolute(item)
-    elif isinstance(expanded, dict):
-        for key, value in expanded.items():
-            if key == "@type" and "@value" not in expanded:
-                for t in value if isinstance(value, list) else [value]:
-                    if ":" not in t:
-                        raise JsonLdRefused(f"type “{t}” is not defined by the document's contexts")
-            elif key == "@id" and isinstance(value, str) and ":" not in value:
-                raise JsonLdRefused(f"identifier “{value}” is not an absolute IRI")
-            else:
-                _check_absolute(value)
+def _document_context(value: Any, contexts: DocumentLoader) -> list[Any]:
+    out: list[Any] = [SENTINEL_CONTEXT]
+    for item in value if isinstance(value, list) else [value]:
+        if item is None:
+            out += [None, SENTINEL_CONTEXT]
+        elif isinstance(item, str):
+            out.append(_known_context(item, contexts))
+        elif isinstance(item, dict):
+            out.append(_supplied_context(item, contexts))
+        else:
+            raise JsonLdRefused(f"not valid JSON-LD: a context cannot be {item!r}")
+    return out
+
+
+def _supplied_context(context: dict[str, Any], contexts: DocumentLoader) -> dict[str, Any]:
+    """A context written into the document itself. Whatever it could use to make data vanish
+    from the RDF unseen — clearing the vocabulary or the base, defining a term as null — is
+    refused; its scoped contexts get the sentinel like any context in the document."""
+    out: dict[str, Any] = {}
+    for term, definition in context.items():
+        if term in ("@vocab", "@base"):
+            raise JsonLdRefused(f"a context in the document sets {term}, which Cairn does not accept")
+        if definition is None or (isinstance(definition, dict) and "@id" in definition and definition["@id"] is None):
+            raise JsonLdRefused(f"terms not defined by the document's contexts: {term} (defined as null)")
+        if isinstance(definition, dict) and "@context" in definition:
+            definition = {**definition, "@context": _document_context(definition["@context"], contexts)}
+        out[term] = definition
+    return out
+
+
+def _known_context(url: str, contexts: DocumentLoader) -> Any:
+    known = contexts.get(url)
+    if known is None:
+        raise JsonLdRefused(f"unknown context {url}: Cairn only uses the contexts it bundles")
+    if known is bundled_contexts().get(url):
+        return _bundled_context(url)
+    return _trusted_context(known["@context"], contexts)
+
+
+def _trusted_context(value: Any, contexts: DocumentLoader) -> Any:
+    """A loaded context's content with the contexts it names by URL inlined as well."""
+    if isinstance(value, list):
+        return [_trusted_context(v, contexts) for v in value]
+    if isinstance(value, str):
+        return _known_context(value, contexts)
+    if isinstance(value, dict):
+        return {k: _trusted_context(v, contexts) if k == "@context" else v for k, v in value.items()}
+    return value
+
+
+@cache
+def _bundled_context(url: str) -> Any:
+    """A bundled context, inlined once: it never changes, and nothing mutates the result."""
+    return _trusted_context(bundled_contexts()[url]["@context"], bundled_contexts())
+
+
+def _refuse_sentinels(quad: pyoxigraph.Quad) -> None:
+    is_type = quad.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    terms: list[tuple[str, Any]] = [("subject", quad.subject), ("predicate", quad.predicate), ("object", quad.object)]
+    terms.append(("graph", quad.graph_name))
+    if isinstance(quad.object, pyoxigraph.Literal):
+        terms.append(("datatype", quad.object.datatype))
+    for role, term in terms:
+        if not isinstance(term, pyoxigraph.NamedNode):
+            continue
+        if term.value.startswith(UNDEFINED_TERM):
+            name = term.value[len(UNDEFINED_TERM) :]
+            if is_type and role == "object":
+                raise JsonLdRefused(f"type “{name}” is not defined by the document's contexts")
+            raise JsonLdRefused(f"terms not defined by the document's contexts: {name}")
+        if term.value.startswith(RELATIVE_IRI):
+            raise JsonLdRefused(f"identifier “{term.value[len(RELATIVE_IRI) :]}” is not an absolute IRI")
+
+
+def _prepared_json(document: dict[str, Any], loader: DocumentLoader) -> str:
+    """The JSON text pyoxigraph parses. A top-level @context of bundled context URLs (every
+    credential Cairn issues) is serialised once per list and reused: writing out ~60 kB of
+    contexts was a twentieth of the time of a signature."""
+    urls = document.get("@context")
+    body = {k: v for k, v in document.items() if k != "@context"}
+    bundled = bundled_contexts()
+    if (
+        isinstance(urls, list)
+        and urls
+        and all(isinstance(u, str) and u in bundled and loader.get(u) is bundled[u] for u in urls)
+    ):
+        context_json = _bundled_context_json(tuple(urls))
+    else:
+        context_json = json.dumps(_document_context(urls if urls is not None else [], loader))
+    rest = json.dumps(_inlined(body, loader))
+    return '{"@context": ' + context_json + (", " + rest[1:] if rest != "{}" else "}")
+
+
+@cache
+def _bundled_context_json(urls: tuple[str, ...]) -> str:
+    return json.dumps(_document_context(list(urls), bundled_contexts()))
 
 
 def canonicalize(document: dict[str, Any], loader: DocumentLoader) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``, in safe mode."""
-    dropped: list[Any] = []
-    # base=None: pyld would otherwise resolve relative IRIs against a made-up base and sign them.
-    options = {"documentLoader": loader, "base": None}
+    text = _prepared_json(document, loader)
     try:
-        expanded = JsonLdProcessor(on_property_dropped=dropped.append).expand(document, options)
-        if dropped:
-            names = ", ".join(sorted({str(d.get("property", d)) if isinstance(d, dict) else str(d) for d in dropped}))
-            raise JsonLdRefused(f"terms not defined by the document's contexts: {names}")
-        _check_absolute(expanded)
-        # The RDF comes from the expansion already made: expanding twice was half the time.
-        nquads = jsonld.to_rdf(expanded, {**options, "format": "application/n-quads"})
-    except JsonLdError as exc:
-        url = _unknown_url(exc)
-        if url:
-            raise JsonLdRefused(f"unknown context {url}: Cairn only uses the contexts it bundles") from exc
+        dataset = pyoxigraph.Dataset(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD, base_iri=RELATIVE_IRI))
+    except (SyntaxError, ValueError) as exc:
         raise JsonLdRefused(f"not valid JSON-LD: {exc}") from exc
-    dataset = pyoxigraph.Dataset(pyoxigraph.parse(nquads, format=pyoxigraph.RdfFormat.N_QUADS))
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     serialized = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS)
     assert serialized is not None
+    # Every IRI is in the serialisation: look for the sentinels there, and term by term (to
+    # name the culprit, or to clear a literal that merely contains their text) only if found.
+    if SENTINEL_BYTES[0] in serialized or SENTINEL_BYTES[1] in serialized:
+        for quad in dataset:
+            _refuse_sentinels(quad)
     # RDFC-1.0 orders the canonical quads by code point; pyoxigraph leaves that to us.
     return "".join(sorted(line + "\n" for line in serialized.decode().splitlines() if line))

@@ -176,3 +176,33 @@ def test_a_document_with_an_unknown_context_is_refused_not_fetched(no_network):
     document = {**CREDENTIAL, "@context": [*CREDENTIAL["@context"], "https://example.org/other-context.json"]}
     with pytest.raises(JsonLdRefused, match=re.escape("unknown context https://example.org/other-context.json")):
         canonicalize(document, offline_loader())
+
+
+def _with_context(c, node, context):
+    node["@context"] = context
+    node["smuggled"] = "not signed"
+
+
+@pytest.mark.parametrize(
+    "smuggle",
+    [
+        lambda c: c.update({"@context": [*c["@context"], {"@vocab": None}], "smuggled": "x"}),
+        lambda c: c.update({"@context": [*c["@context"], {"smuggled": None}], "smuggled": "x"}),
+        lambda c: c.update({"@context": [*c["@context"], {"smuggled": {"@id": None}}], "smuggled": "x"}),
+        lambda c: _with_context(c, c["issuer"], [None, *CREDENTIAL["@context"]]),
+        lambda c: _with_context(c, c["credentialSubject"]["achievement"], CREDENTIAL["@context"]),
+        lambda c: c.update({"@context": [*c["@context"], {"@base": None}]}),
+        lambda c: c["credentialSubject"].update({"@foo": "x"}),
+    ],
+    ids=["vocab-null", "term-null", "term-id-null", "context-reset", "context-again", "base-null", "unknown-keyword"],
+)
+def test_data_that_the_signed_rdf_would_not_show_is_refused(issuer_key, smuggle):
+    """Safe mode: each of these adds JSON that canonicalisation would silently leave out, so
+    it could ride along on a valid signature; Cairn refuses the document instead."""
+    key, controller = issuer_key
+    credential = signed(key, controller)
+    smuggle(credential)
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    with pytest.raises(JsonLdRefused):
+        canonicalize(unsigned, offline_loader())
+    assert not verify(credential, resolve=resolver_for(controller), loader=offline_loader()).ok
