@@ -31,6 +31,7 @@ from cairn.credentials.services import award_revoke, credential_share
 from cairn.credentials.verification import verify_credential
 from cairn.earning.models import Artifact
 from cairn.earning.selectors import safe_link
+from cairn.earning.uploads import artifact_file_response
 
 
 @require_GET
@@ -149,17 +150,7 @@ def evidence_file(request: CairnRequest, public_id: UUID, key: str, artifact_id:
     _, item = _shared_evidence_item(request, public_id, key)
     if artifact_id not in item["artifact_ids"]:
         raise Http404("No such file.")
-    artifact = get_object_or_404(Artifact, pk=artifact_id)
-    try:
-        handle = artifact.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing from storage.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=artifact.original_name, content_type=artifact.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return artifact_file_response(get_object_or_404(Artifact, pk=artifact_id))
 
 
 @login_required

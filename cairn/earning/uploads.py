@@ -5,12 +5,17 @@ import codecs
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 
 from cairn.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from cairn.earning.models import Artifact
 
 # Sniffed MIME type → the kind of evidence it is. Office files are recognised by their
 # content too (filetype looks inside the ZIP container for the Word/Excel/PowerPoint parts).
@@ -101,3 +106,17 @@ def check_upload(upload: UploadedFile, *, allowed_kinds: list[str]) -> CheckedFi
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(content_type=content_type, kind=kind, size=size, sha256=digest.hexdigest())
+
+
+def artifact_file_response(artifact: "Artifact") -> FileResponse:
+    """An evidence file, always as a download and never sniffed: evidence is not a web page."""
+    try:
+        handle = artifact.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage.") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=artifact.original_name, content_type=artifact.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -36,6 +36,7 @@ from cairn.earning.access import (
 )
 from cairn.earning.forms import AutosaveForm, SubmitForm, WithdrawForm
 from cairn.earning.models import Pursuit
+from cairn.earning.uploads import artifact_file_response
 
 SIGNED_OUT = "You are signed out. Your text is kept on this device — sign in again to keep saving."
 
@@ -420,15 +421,6 @@ def artifact_remove(request: SignedInRequest, pursuit_id: int, artifact_id: int)
 @require_GET
 def artifact_download(request: SignedInRequest, artifact_id: int) -> FileResponse:
     """The file itself, always as a download and never sniffed: evidence is not a web page."""
-    artifact = access_artifact_download(request.user, artifact_id)
-    try:
-        handle = artifact.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The file is missing from storage.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=artifact.original_name, content_type=artifact.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response = artifact_file_response(access_artifact_download(request.user, artifact_id))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -3,7 +3,6 @@ instance, verifiable offline as a whole and credential by credential."""
 
 import copy
 import json
-import socket
 import threading
 from datetime import UTC, datetime
 
@@ -29,15 +28,6 @@ from cairn.review import services as review
 def two_awards(educator, assessor, district_a, mini_catalog) -> list[Award]:
     review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
     return [earn_slug(educator, assessor, slug) for slug in ("pa-design", "rubric-design")]
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def checks(verdict) -> dict:

@@ -5,7 +5,6 @@ import copy
 import json
 import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -41,15 +40,6 @@ def resolver_for(*controllers: dict):
         raise LookupError("no such key in the controller document")
 
     return resolve
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def test_the_bundled_contexts_match_their_recorded_hashes():
