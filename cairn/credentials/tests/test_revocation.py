@@ -86,11 +86,14 @@ def test_export_writes_credentials_did_documents_and_status_lists(
 
     from django.core.management import call_command
 
+    from cairn.credentials.keys import instance_did
+
     credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
     call_command("credential_export", "--out", str(tmp_path), stdout=io.StringIO())
     assert json.loads((tmp_path / f"{credential.public_id}.json").read_text()) == credential.document
     assert json.loads((tmp_path / "did" / "district-a.json").read_text())["id"].endswith(":issuers:district-a")
     assert (tmp_path / "status" / "district-a-1.json").exists()
+    assert json.loads((tmp_path / "did" / "instance.json").read_text())["id"] == instance_did()
 
 
 def test_a_credential_is_private_until_its_holder_shares_it(
