@@ -7,6 +7,9 @@ from django.core.management import call_command
 
 from cairn.credentials.keys import did_document, issuer_did, issuer_signing_key, local_controller, private_key
 from cairn.credentials.models import IssuerKey
+from cairn.credentials.tests.test_stacks import earn_slug
+from cairn.credentials.verification import verify_credential
+from cairn.review import services as review
 
 
 def test_an_issuers_did_uses_the_public_host_with_the_port_encoded(district_a, settings):
@@ -50,3 +53,12 @@ def test_the_instance_did_document_is_served_at_the_well_known_path(client, db, 
     document = client.get("/.well-known/did.json").json()
     assert document["id"] == "did:web:localhost%3A8000"
     assert document["service"][0]["serviceEndpoint"] == "http://localhost:8000/"
+
+
+def test_credentials_signed_before_a_rotation_keep_verifying(educator, assessor, district_a, mini_catalog):
+    review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
+    before = earn_slug(educator, assessor, "pa-design").credential
+    call_command("issuer_rotate_key", "district-a", stdout=io.StringIO())
+    after = earn_slug(educator, assessor, "rubric-design").credential
+    assert before.document["proof"]["verificationMethod"] != after.document["proof"]["verificationMethod"]
+    assert verify_credential(before.document).ok and verify_credential(after.document).ok
