@@ -84,3 +84,38 @@ def test_two_workers_issuing_at_once_make_one_credential(educator, assessor, dis
         t.join(30)
     assert len(results) == 2 and len(set(results)) == 1
     assert Credential.objects.filter(award=award).count() == 1
+
+
+def _one_character_changed(text: str) -> str:
+    """The last digit changed (a date stays a valid date), or else the last character."""
+    for i in range(len(text) - 1, -1, -1):
+        if text[i].isdigit():
+            return text[:i] + str((int(text[i]) + 1) % 10) + text[i + 1 :]
+    return text[:-1] + ("x" if text[-1] != "x" else "y")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ("issuer", "name"),
+        ("credentialSubject", "identifier", 0, "identityHash"),
+        ("credentialSubject", "achievement", "name"),
+        ("credentialSubject", "achievement", "resultDescription", 0, "requiredLevel"),
+        ("credentialSubject", "result", 0, "achievedLevel"),
+        ("validFrom",),
+        ("proof", "created"),
+        ("proof", "proofValue"),
+    ],
+    ids=lambda p: ".".join(map(str, p)),
+)
+def test_one_character_changed_in_any_part_of_an_issued_credential_fails(
+    educator, assessor, district_a, mini_catalog, path
+):
+    document = award_issue_credential(award_id=earn(educator, assessor, district_a).pk).document
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = _one_character_changed(node[path[-1]])
+    verdict = verify_credential(document)
+    assert not verdict.ok
+    assert not next(c for c in verdict.checks if c.name == "proof").ok
