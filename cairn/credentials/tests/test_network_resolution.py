@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from cairn.credentials import verification
+from cairn.credentials import resolution, verification
 from cairn.credentials.openbadges.dataintegrity import multikey_from_public_key, sign
 from cairn.credentials.openbadges.jsonld import offline_loader
 from cairn.credentials.openbadges.statuslist import compose_status_list_credential
+from cairn.credentials.resolution import NetworkLookupError, did_web_url, fetch_json
 from cairn.credentials.tests.test_dataintegrity import CREDENTIAL
-from cairn.credentials.verification import NetworkLookupError, did_web_url, fetch_json, verify_credential
+from cairn.credentials.verification import verify_credential
 
 # path → (HTTP status, body, seconds to wait before answering)
 Routes = dict[str, tuple[int, bytes, float]]
@@ -175,8 +176,8 @@ def test_a_garbage_status_list_is_a_clear_failure(other_host, db, network_on):
 
 
 def test_a_document_too_large_or_too_slow_is_refused(other_host, network_on, monkeypatch):
-    monkeypatch.setattr(verification, "NETWORK_MAX_BYTES", 1000)
-    monkeypatch.setattr(verification, "NETWORK_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(resolution, "NETWORK_MAX_BYTES", 1000)
+    monkeypatch.setattr(resolution, "NETWORK_TIMEOUT_SECONDS", 0.5)
     other_host.serve("/big", {"padding": "x" * 2000})
     with pytest.raises(NetworkLookupError, match="larger than"):
         fetch_json(f"http://127.0.0.1:{other_host.port}/big")
@@ -203,6 +204,7 @@ def test_this_cairns_own_did_is_never_fetched(db, network_on, monkeypatch):
     def refuse(url: str) -> dict:
         raise AssertionError(f"fetched {url}")
 
+    monkeypatch.setattr(resolution, "fetch_json", refuse)
     monkeypatch.setattr(verification, "fetch_json", refuse)
     resolve = verification.make_resolver()
     with pytest.raises(LookupError, match="is not an issuer of this Cairn"):
