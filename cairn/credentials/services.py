@@ -182,6 +182,15 @@ def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
             new_state="revoked",
             details={"reason": award.revocation_reason},
         )
+        # A stack award stands on its components: it falls with any of them. (Awards are locked
+        # before status lists, here as when issuing, so the two cannot deadlock.)
+        # Locked here, the ones another revocation got to first drop out instead of failing this one.
+        for stack_award in award.stack_awards.select_for_update(of=("self",)).filter(revoked_at__isnull=True):
+            award_revoke(
+                actor=actor,
+                award=stack_award,
+                reason=f"“{award.title}”, one of its micro-credentials, was revoked: {award.revocation_reason}",
+            )
         allocation = (
             StatusAllocation.objects.filter(credential__award=award).select_related("status_list__issuer").first()
         )
@@ -190,13 +199,6 @@ def award_revoke(*, actor: User | None, award: Award, reason: str) -> Award:
                 StatusList.objects.select_for_update().select_related("issuer").get(pk=allocation.status_list_id)
             )
             _sign_status_list(status_list)
-        # A stack award stands on its components: it falls with any of them.
-        for stack_award in award.stack_awards.filter(revoked_at__isnull=True):
-            award_revoke(
-                actor=actor,
-                award=stack_award,
-                reason=f"“{award.title}”, one of its micro-credentials, was revoked: {award.revocation_reason}",
-            )
     return award
 
 

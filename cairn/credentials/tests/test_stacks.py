@@ -137,3 +137,33 @@ def test_two_workers_granting_at_once_make_one_stack_award(educator, assessor, d
         t.join(30)
     assert errors == [] and len(granted) == 1
     assert Award.objects.filter(stack__isnull=False).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_components_revoked_at_once_revoke_the_stack_once(
+    educator, assessor, coordinator_a, district_a, mini_catalog
+):
+    review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
+    components = [earn_slug(educator, assessor, slug) for slug in STACK]
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def work(award: Award) -> None:
+        barrier.wait()
+        try:
+            award_revoke(actor=coordinator_a, award=award, reason="Both found at once.")
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in components[:2]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    stack_award = Award.objects.get(stack__isnull=False)
+    assert stack_award.revoked_at is not None
+    assert AuditEvent.objects.filter(action="award_revoke", subject_id=str(stack_award.pk)).count() == 1
