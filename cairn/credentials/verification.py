@@ -11,7 +11,9 @@ An Open Badges 3.0 credential gets the checks schema, proof, status (when it has
 dates; a CLR 2.0 transcript (ClrCredential) gets a structural schema check, its own proof and
 dates, and a "credentials" check that verifies every credential it bundles the same way."""
 
+import hashlib
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +31,7 @@ from cairn.credentials.keys import local_controller
 from cairn.credentials.models import StatusAllocation, StatusList
 from cairn.credentials.openbadges.clr import CONTEXT as CLR_CONTEXT
 from cairn.credentials.openbadges.clr import EMBEDDABLE_TYPES
-from cairn.credentials.openbadges.dataintegrity import MethodResolver, verify
+from cairn.credentials.openbadges.dataintegrity import MethodResolver, ProofCheck, verify
 from cairn.credentials.openbadges.jsonld import offline_loader
 from cairn.credentials.openbadges.statuslist import is_set
 from cairn.credentials.resolution import NetworkLookupError, fetch_json, is_this_cairn, network_allowed, resolve_did_web
@@ -266,6 +268,34 @@ def _local_status_list(url: str) -> tuple[dict[str, Any], StatusList] | None:
     return (found.document, found) if found else None
 
 
+_VERIFIED_STATUS_LISTS: dict[str, ProofCheck] = {}
+_VERIFIED_STATUS_LISTS_MAX = 256
+_VERIFIED_STATUS_LISTS_LOCK = threading.Lock()
+
+
+def _status_list_proof(list_document: dict[str, Any], resolve: MethodResolver) -> ProofCheck:
+    """The status list's own proof check, remembered: every credential of an issuer points at
+    the same few lists (a transcript's credentials often at one), and a list changes only when
+    it is re-signed. The memo is keyed by the list exactly as given and by the key its proof
+    names as resolved now, so a changed list or a changed key is checked afresh."""
+    proof = list_document.get("proof")
+    method_id = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    try:
+        resolved = resolve(method_id) if isinstance(method_id, str) else None
+    except LookupError:
+        resolved = None
+    key = hashlib.sha256(json.dumps([list_document, resolved], sort_keys=True).encode()).hexdigest()
+    known = _VERIFIED_STATUS_LISTS.get(key)
+    if known is not None:
+        return known
+    checked = verify(list_document, resolve=resolve, loader=offline_loader())
+    with _VERIFIED_STATUS_LISTS_LOCK:
+        if len(_VERIFIED_STATUS_LISTS) >= _VERIFIED_STATUS_LISTS_MAX:
+            _VERIFIED_STATUS_LISTS.pop(next(iter(_VERIFIED_STATUS_LISTS)))
+        _VERIFIED_STATUS_LISTS[key] = checked
+    return checked
+
+
 def status_check(
     document: dict[str, Any],
     overrides: Mapping[str, dict[str, Any]] | None,
@@ -290,7 +320,7 @@ def status_check(
             list_document = fetch_json(url)
         except NetworkLookupError as exc:
             return Check("status", False, f"The status list could not be fetched: {exc}")
-    proof = verify(list_document, resolve=resolve or make_resolver(overrides), loader=offline_loader())
+    proof = _status_list_proof(list_document, resolve or make_resolver(overrides))
     if not proof.ok:
         return Check("status", False, f"The status list's signature is not valid: {proof.reason}")
     issuer = document.get("issuer")

@@ -164,3 +164,17 @@ def test_the_baked_badge_png_carries_the_assertion_url(client, educator, assesso
     assert baked_url(response.content).endswith(f"/ob2/assertions/{credential.public_id}")
     client.logout()
     assert client.get(f"/credentials/{credential.public_id}/badge.png").status_code == 404  # private
+
+
+def test_a_status_list_verified_once_is_not_trusted_once_changed(educator, assessor, district_a, mini_catalog):
+    """The verifier remembers status lists it has checked; a list altered afterwards (its
+    revoked bits cleared, without its issuer's signature) is checked afresh and refused."""
+    from cairn.credentials.openbadges.statuslist import encode
+
+    credential = award_issue_credential(award_id=earn(educator, assessor, district_a).pk)
+    url = credential.document["credentialStatus"]["statusListCredential"]
+    listed = StatusAllocation.objects.get(credential=credential).status_list.document
+    assert verify_credential(credential.document, overrides={url: listed}).ok
+    altered = {**listed, "credentialSubject": {**listed["credentialSubject"], "encodedList": encode({1, 2, 3})}}
+    status = {c.name: c for c in verify_credential(credential.document, overrides={url: altered}).checks}["status"]
+    assert not status.ok and "signature is not valid" in status.message
