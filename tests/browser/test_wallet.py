@@ -1,6 +1,8 @@
 """The wallet in a real browser: an educator makes a credential public, and a signed-out visitor
 verifies it on the public verify page."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,6 +51,7 @@ def test_an_educator_shows_evidence_and_holds_a_stack_credential(
     from cairn.core.demo_earning import decide_next_submission, fill_portfolio
     from cairn.credentials.models import Award
     from cairn.credentials.tests.test_stacks import STACK, earn_slug
+    from cairn.credentials.verification import verify_credential
     from cairn.earning import services as earning
     from cairn.review import services as review
 
@@ -79,6 +82,17 @@ def test_an_educator_shows_evidence_and_holds_a_stack_credential(
     browsing.screenshot(me, "stack-credential")
 
     me.goto("/credentials/")
+    with me.expect_download() as download:
+        me.get_by_role("button", name="Download my transcript (CLR 2.0)").click()
+    transcript = json.loads(Path(download.value.path()).read_text())
+    assert transcript["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert len(transcript["credentialSubject"]["verifiableCredential"]) == 4  # three and the stack
+    assert verify_credential(transcript).ok
+
+    me.get_by_text("Your DID (optional, for digital wallets)").click()
+    me.get_by_label("Decentralized identifier").fill("not a did")
+    me.get_by_role("button", name="Save").click()
+    expect(me.locator(".messages")).to_contain_text("That is not a DID")
     card = me.locator("li.card").filter(has_text="Performance Assessment Design")
     card.get_by_role("button", name="Make public").click()
     expect(me.locator(".messages")).to_contain_text("Anyone with the link can now see and verify it.")
