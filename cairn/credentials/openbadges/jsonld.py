@@ -13,12 +13,15 @@ processor resolved it against. ``canonicalize`` parses with a sentinel ``@vocab`
 under every context: a term or type that no context defines expands under the sentinel
 vocabulary, a relative IRI under the sentinel base, and either one is refused. When none
 appears the sentinels changed nothing, so the RDF is exactly the document's own. Unknown
-keywords (``@foo``), which JSON-LD ignores, are refused as well."""
+keywords (``@foo``), which JSON-LD ignores, are refused as well.
+
+Speed: the bundled contexts are pruned to the terms a document reaches (``_prepared_json``);
+see docs/decisions/0006-canonicalisation-in-pyoxigraph.md."""
 
 import hashlib
 import json
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -157,27 +160,133 @@ def _refuse_sentinels(quad: pyoxigraph.Quad) -> None:
 
 
 def _prepared_json(document: dict[str, Any], loader: DocumentLoader) -> str:
-    """The JSON text pyoxigraph parses. A top-level @context of bundled context URLs (every
-    credential Cairn issues) is serialised once per list and reused: writing out ~60 kB of
-    contexts was a twentieth of the time of a signature."""
+    """The JSON text pyoxigraph parses: the sentinel and the inlined contexts, then the body.
+
+    For the common case — a top-level @context of bundled context URLs and no context inside
+    the document — the contexts are *pruned* to the terms the document can reach, and the
+    result is kept for the next document that reaches the same terms. pyoxigraph copies the
+    whole active context at every typed node, so the ~170 terms of the credentials and Open
+    Badges contexts made up most of the time of a signature; a credential reaches ~60.
+    Expansion consults a term only for a key or a string value that names it (or a compact IRI
+    whose prefix it is), or through another such term's definition, so the terms kept give the
+    very RDF the whole contexts give. The one difference: a clash between two bundled contexts
+    over a protected term that the document never uses goes unnoticed (the whole contexts
+    would refuse the document; nothing in its RDF depends on that term)."""
     urls = document.get("@context")
     body = {k: v for k, v in document.items() if k != "@context"}
+    rest = json.dumps(_inlined(body, loader))
+    rest = ", " + rest[1:] if rest != "{}" else "}"
     bundled = bundled_contexts()
     if (
         isinstance(urls, list)
         and urls
         and all(isinstance(u, str) and u in bundled and loader.get(u) is bundled[u] for u in urls)
     ):
-        context_json = _bundled_context_json(tuple(urls))
-    else:
-        context_json = json.dumps(_document_context(urls if urls is not None else [], loader))
-    rest = json.dumps(_inlined(body, loader))
-    return '{"@context": ' + context_json + (", " + rest[1:] if rest != "{}" else "}")
+        names: set[str] = set()
+        if _collect_strings(body, names):
+            terms = _reachable_terms(tuple(urls), names)
+            return '{"@context": ' + _pruned_context_json(tuple(urls), terms) + rest
+        return '{"@context": ' + _bundled_context_json(tuple(urls)) + rest
+    return '{"@context": ' + json.dumps(_document_context(urls if urls is not None else [], loader)) + rest
 
 
 @cache
 def _bundled_context_json(urls: tuple[str, ...]) -> str:
     return json.dumps(_document_context(list(urls), bundled_contexts()))
+
+
+def _collect_strings(value: Any, out: set[str]) -> bool:
+    """Every key and string value of a document, and the prefix of each that has a colon.
+    False when the document holds a @context of its own (no pruning then)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                return False
+            _add_name(key, out)
+            if not _collect_strings(item, out):
+                return False
+    elif isinstance(value, list):
+        return all(_collect_strings(item, out) for item in value)
+    elif isinstance(value, str):
+        _add_name(value, out)
+    return True
+
+
+def _add_name(name: str, out: set[str]) -> None:
+    out.add(name)
+    prefix, colon, _ = name.partition(":")
+    if colon:
+        out.add(prefix)
+
+
+@cache
+def _term_definitions(urls: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Term name → its definitions, in these contexts and every scoped context inside them."""
+    found: dict[str, list[Any]] = {}
+
+    def walk(context: Any) -> None:
+        if isinstance(context, list):
+            for item in context:
+                walk(item)
+        elif isinstance(context, dict):
+            for term, definition in context.items():
+                if term.startswith("@"):
+                    continue
+                found.setdefault(term, []).append(definition)
+                if isinstance(definition, dict) and "@context" in definition:
+                    walk(definition["@context"])
+
+    walk(json.loads(_bundled_context_json(urls)))
+    return found
+
+
+def _reachable_terms(urls: tuple[str, ...], names: set[str]) -> frozenset[str]:
+    """The terms a document with these keys and values can reach: those it names, and those
+    their definitions name in turn (an IRI like "xsd:date" reaches the term "xsd")."""
+    definitions = _term_definitions(urls)
+    reached = {name for name in names if name in definitions}
+    todo = list(reached)
+    while todo:
+        found: set[str] = set()
+        for definition in definitions[todo.pop()]:
+            _definition_names(definition, found)
+        for name in found:
+            if name in definitions and name not in reached:
+                reached.add(name)
+                todo.append(name)
+    return frozenset(reached)
+
+
+def _definition_names(definition: Any, out: set[str]) -> None:
+    if isinstance(definition, str):
+        _add_name(definition, out)
+    elif isinstance(definition, list):
+        for item in definition:
+            _definition_names(item, out)
+    elif isinstance(definition, dict):
+        for key, item in definition.items():
+            if key != "@context":  # a scoped context's terms are reached on their own
+                _definition_names(item, out)
+
+
+@lru_cache(maxsize=512)
+def _pruned_context_json(urls: tuple[str, ...], terms: frozenset[str]) -> str:
+    def prune(context: Any) -> Any:
+        if isinstance(context, list):
+            return [prune(item) for item in context]
+        if not isinstance(context, dict):
+            return context
+        kept: dict[str, Any] = {}
+        for term, definition in context.items():
+            if term.startswith("@"):
+                kept[term] = definition
+            elif term in terms:
+                if isinstance(definition, dict) and "@context" in definition:
+                    definition = {**definition, "@context": prune(definition["@context"])}
+                kept[term] = definition
+        return kept
+
+    return json.dumps(prune(json.loads(_bundled_context_json(urls))))
 
 
 def canonicalize(document: dict[str, Any], loader: DocumentLoader) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cairn.credentials.openbadges import jsonld
 from cairn.credentials.openbadges.dataintegrity import multikey_from_public_key, sign, verify
 from cairn.credentials.openbadges.jsonld import JsonLdRefused, bundled_contexts, canonicalize, offline_loader
 
@@ -196,3 +197,18 @@ def test_data_that_the_signed_rdf_would_not_show_is_refused(issuer_key, smuggle)
     with pytest.raises(JsonLdRefused):
         canonicalize(unsigned, offline_loader())
     assert not verify(credential, resolve=resolver_for(controller), loader=offline_loader()).ok
+
+
+def whole_contexts_loader() -> dict:
+    """Copies of the bundled contexts: canonicalisation then uses them whole, not pruned."""
+    return {url: copy.deepcopy(context) for url, context in bundled_contexts().items()}
+
+
+def test_pruned_contexts_give_the_same_canonical_form_as_whole_ones(issuer_key):
+    key, controller = issuer_key
+    vector, _ = _interop()
+    for document in (signed(key, controller), vector):
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        assert canonicalize(unsecured, offline_loader()) == canonicalize(unsecured, whole_contexts_loader())
+        pruned = jsonld._prepared_json(unsecured, offline_loader())
+        assert len(pruned) < len(jsonld._prepared_json(unsecured, whole_contexts_loader())) / 2

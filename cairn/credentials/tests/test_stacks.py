@@ -167,3 +167,15 @@ def test_two_components_revoked_at_once_revoke_the_stack_once(
     stack_award = Award.objects.get(stack__isnull=False)
     assert stack_award.revoked_at is not None
     assert AuditEvent.objects.filter(action="award_revoke", subject_id=str(stack_award.pk)).count() == 1
+
+
+def test_stack_and_status_list_credentials_canonicalise_alike_with_pruned_and_whole_contexts(educator, qualified):
+    from cairn.credentials.openbadges.jsonld import canonicalize, offline_loader
+    from cairn.credentials.tests.test_dataintegrity import whole_contexts_loader
+
+    components = [earn_slug(educator, qualified, slug) for slug in STACK]
+    stack = Award.objects.get(stack__isnull=False).credential
+    status_list = components[0].credential.status.status_list.document
+    for document in (components[0].credential.document, stack.document, status_list):
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        assert canonicalize(unsecured, offline_loader()) == canonicalize(unsecured, whole_contexts_loader())
