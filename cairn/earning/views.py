@@ -273,7 +273,7 @@ def entry_share(request: SignedInRequest, pursuit_id: int, requirement_id: int) 
             if in_credential
             else f"“{requirement.title}” stays private to you and the assessors.",
         )
-    return redirect(reverse("earning:pursuit", args=[pursuit.pk]) + f"#req-{requirement.pk}")
+    return redirect(_pursuit_url(pursuit, f"req-{requirement.pk}"))
 
 
 @signed_in

@@ -3,11 +3,9 @@ instance, verifiable offline as a whole and credential by credential."""
 
 import copy
 import json
-import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connections
 
 from cairn.core.errors import DomainError
 from cairn.core.models import AuditEvent
@@ -18,6 +16,7 @@ from cairn.credentials.openbadges.clr import CLR_CONTEXT, TranscriptData, compos
 from cairn.credentials.openbadges.compose import CompositionError, IssuerProfile, SubjectData, hash_identity
 from cairn.credentials.openbadges.jsonld import bundled_contexts, canonicalize, offline_loader
 from cairn.credentials.services import award_issue_credential, award_revoke
+from cairn.credentials.tests.conftest import at_once
 from cairn.credentials.tests.test_issuing import earn
 from cairn.credentials.tests.test_stacks import earn_slug
 from cairn.credentials.verification import verify_credential
@@ -193,21 +192,7 @@ def test_the_bundled_clr_context_defines_the_clr_subjects_identifier():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_first_transcripts_at_once_make_one_instance_key():
-    barrier = threading.Barrier(2)
-    results = []
-
-    def work():
-        barrier.wait()
-        try:
-            results.append(instance_signing_key().pk)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = [key.pk for key in at_once(instance_signing_key, instance_signing_key)]
     assert len(results) == 2 and results[0] == results[1]
     assert IssuerKey.objects.filter(issuer__isnull=True).count() == 1
 

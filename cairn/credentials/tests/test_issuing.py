@@ -1,13 +1,11 @@
 """An earned award becomes a signed credential exactly once, and it verifies."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from cairn.catalog.models import MicroCredential
 from cairn.credentials.models import Award, Credential
 from cairn.credentials.services import award_issue_credential
+from cairn.credentials.tests.conftest import at_once
 from cairn.credentials.verification import verify_credential
 from cairn.earning import services as earning
 from cairn.review import services as review
@@ -67,21 +65,7 @@ def test_only_the_holder_downloads_a_private_credential(client, educator, assess
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_issuing_at_once_make_one_credential(educator, assessor, district_a, mini_catalog):
     award = earn(educator, assessor, district_a)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def work():
-        barrier.wait()
-        try:
-            results.append(award_issue_credential(award_id=award.pk).pk)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    results = [c.pk for c in at_once(*[lambda: award_issue_credential(award_id=award.pk)] * 2)]
     assert len(results) == 2 and len(set(results)) == 1
     assert Credential.objects.filter(award=award).count() == 1
 

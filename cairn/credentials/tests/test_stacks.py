@@ -1,9 +1,8 @@
 """Holding every micro-credential of a stack earns the stack's own credential, exactly once."""
 
-import threading
+from functools import partial
 
 import pytest
-from django.db import connections
 from django.test import TestCase
 
 from cairn.catalog.models import MicroCredential
@@ -11,6 +10,7 @@ from cairn.core.demo_earning import decide_next_submission, fill_portfolio
 from cairn.core.models import AuditEvent
 from cairn.credentials.models import Award, Credential
 from cairn.credentials.services import award_revoke, stack_awards_grant
+from cairn.credentials.tests.conftest import at_once
 from cairn.credentials.verification import verify_credential
 from cairn.earning import services as earning
 from cairn.review import services as review
@@ -117,25 +117,8 @@ def test_two_workers_granting_at_once_make_one_stack_award(educator, assessor, d
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
     components = [earn_slug(educator, assessor, slug) for slug in STACK]
-    barrier = threading.Barrier(2)
-    granted: list[int] = []
-    errors: list[Exception] = []
-
-    def work(award_id: int) -> None:
-        barrier.wait()
-        try:
-            granted.extend(a.pk for a in stack_awards_grant(award_id=award_id))
-        except Exception as exc:  # a worker that fails would retry the task: it must not happen
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(c.pk,)) for c in components[1:]]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == [] and len(granted) == 1
+    granted = at_once(*[partial(stack_awards_grant, award_id=c.pk) for c in components[1:]])
+    assert sorted(len(g) for g in granted) == [0, 1]
     assert Award.objects.filter(stack__isnull=False).count() == 1
 
 
@@ -146,24 +129,9 @@ def test_two_components_revoked_at_once_revoke_the_stack_once(
 ):
     review.qualification_grant(actor=None, assessor=assessor, issuer=district_a)
     components = [earn_slug(educator, assessor, slug) for slug in STACK]
-    barrier = threading.Barrier(2)
-    errors: list[Exception] = []
-
-    def work(award: Award) -> None:
-        barrier.wait()
-        try:
-            award_revoke(actor=coordinator_a, award=award, reason="Both found at once.")
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(c,)) for c in components[:2]]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    assert errors == []
+    at_once(
+        *[partial(award_revoke, actor=coordinator_a, award=c, reason="Both found at once.") for c in components[:2]]
+    )
     stack_award = Award.objects.get(stack__isnull=False)
     assert stack_award.revoked_at is not None
     assert AuditEvent.objects.filter(action="award_revoke", subject_id=str(stack_award.pk)).count() == 1
