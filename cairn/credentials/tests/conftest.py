@@ -1,10 +1,10 @@
 import socket
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connections
+
+from cairn.review.tests.test_concurrency import run_together
 
 
 @pytest.fixture
@@ -19,26 +19,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread, all released together (each with its own database
-    connection), as concurrent workers would; return their results in order. A call that
-    raises fails the test: a worker that fails would be retried, which must not be needed."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        barrier.wait()
-        try:
-            results[i] = call()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == [], errors
+    """Run the calls as concurrent workers would (review's ``run_together``) and return their
+    results in order. A call that raises fails the test: a worker that fails would be retried,
+    which exactly-once work must never need."""
+    results = run_together(list(calls))
+    assert not any(isinstance(r, BaseException) for r in results), results
     return results
